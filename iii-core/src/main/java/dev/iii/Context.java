@@ -1,0 +1,51 @@
+package dev.iii;
+
+import java.util.Objects;
+import java.util.concurrent.Callable;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The execution context of a function invocation (the reference SDK's {@code get_context()} and
+ * {@code with_context}). Inside a handler, {@link #current()} returns the invocation's context;
+ * elsewhere it returns a context without a function.
+ *
+ * @param functionId the function being run, or {@code null} outside one
+ * @param invocationId the invocation id, when known
+ * @param logger logs with the function and invocation ids attached
+ */
+public record Context(
+    @Nullable String functionId, @Nullable String invocationId, ContextLogger logger) {
+
+  private static final ThreadLocal<Context> CURRENT = new ThreadLocal<>();
+  private static final Context NONE = new Context(null, null, new ContextLogger(null, null));
+
+  public Context {
+    Objects.requireNonNull(logger, "logger");
+  }
+
+  /** A context for the given function, with its own logger. */
+  public static Context of(@Nullable String functionId, @Nullable String invocationId) {
+    return new Context(functionId, invocationId, new ContextLogger(functionId, invocationId));
+  }
+
+  /** The context of the invocation running on this thread, or a context without a function. */
+  public static Context current() {
+    Context context = CURRENT.get();
+    return context != null ? context : NONE;
+  }
+
+  /** Runs {@code body} with {@code context} as the current context, then restores the previous. */
+  public static <T> T with(Context context, Callable<T> body) throws Exception {
+    Context previous = CURRENT.get();
+    CURRENT.set(context);
+    try {
+      return body.call();
+    } finally {
+      if (previous == null) {
+        CURRENT.remove();
+      } else {
+        CURRENT.set(previous);
+      }
+    }
+  }
+}

@@ -1,0 +1,140 @@
+package dev.iii;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A worker's connection to an iii engine: register functions and triggers others can use, and call
+ * any function registered with the engine. Names follow the reference SDK ({@code call}, {@code
+ * callVoid}, {@code registerFunction}…).
+ *
+ * <p>Registrations may be made before or after {@link #connect()}; they are sent when connected and
+ * sent again after every reconnect. Every returned future completes, with a result or an {@link
+ * IIIException}; futures complete on an SDK thread, never on a network thread.
+ */
+public interface IIIClient extends AutoCloseable {
+
+  /**
+   * Connects to the engine.
+   *
+   * @return completes once connected and registered with the engine ({@link #workerId()} is then
+   *     set); fails when reconnection gives up or the client is shut down first
+   */
+  CompletableFuture<Void> connect();
+
+  /**
+   * Disconnects for good: pending calls fail with code {@code shutdown}, then the connection
+   * closes. Idempotent.
+   */
+  CompletableFuture<Void> shutdown();
+
+  /** {@link #shutdown()} and wait for it (bounded). */
+  @Override
+  void close();
+
+  /** The id the engine gave this worker on the current connection. */
+  Optional<String> workerId();
+
+  ConnectionState getConnectionState();
+
+  /**
+   * Subscribes to connection state changes; the listener is called at once with the current state.
+   *
+   * @return unsubscribes
+   */
+  Runnable onConnectionStateChange(Consumer<ConnectionState> listener);
+
+  /** Registers a function this worker handles. */
+  FunctionRef registerFunction(String id, FunctionHandler handler);
+
+  /**
+   * Registers a function this worker handles.
+   *
+   * @param description shown in function listings
+   * @param metadata free-form metadata, shown in function listings
+   */
+  FunctionRef registerFunction(
+      String id,
+      FunctionHandler handler,
+      @Nullable String description,
+      @Nullable Map<String, ?> metadata);
+
+  /**
+   * Registers a function whose input is converted to {@code inputType} first (by the client's
+   * {@code JsonMapper}).
+   */
+  <T> FunctionRef registerFunction(String id, Class<T> inputType, TypedFunctionHandler<T> handler);
+
+  /**
+   * Calls a function and waits for its result, for at most the client's invocation timeout.
+   *
+   * @param data the input: anything Jackson can write
+   * @return the result as plain Java values ({@code Map}, {@code List}, {@code String}…), or
+   *     {@code null}
+   */
+  CompletableFuture<@Nullable Object> call(String functionId, @Nullable Object data);
+
+  /** Calls a function and waits for its result for at most {@code timeout}. */
+  CompletableFuture<@Nullable Object> call(
+      String functionId, @Nullable Object data, Duration timeout);
+
+  /** Calls a function and converts its result to {@code resultType}. */
+  <T> CompletableFuture<@Nullable T> call(
+      String functionId, @Nullable Object data, Class<T> resultType);
+
+  /** Calls a function and converts its result to {@code resultType}, waiting at most timeout. */
+  <T> CompletableFuture<@Nullable T> call(
+      String functionId, @Nullable Object data, Class<T> resultType, Duration timeout);
+
+  /**
+   * Invokes a function without waiting for, or receiving, any result (fire-and-forget). Queued
+   * while disconnected.
+   */
+  void callVoid(String functionId, @Nullable Object data);
+
+  /** Alias of {@link #call(String, Object)}. */
+  default CompletableFuture<@Nullable Object> trigger(String functionId, @Nullable Object data) {
+    return call(functionId, data);
+  }
+
+  /** Alias of {@link #callVoid(String, Object)}. */
+  default void triggerVoid(String functionId, @Nullable Object data) {
+    callVoid(functionId, data);
+  }
+
+  /**
+   * Binds a function to a trigger.
+   *
+   * @param type the trigger type, e.g. {@code http}, {@code cron} or a custom type
+   * @param config the type's configuration, e.g. {@code {"api_path": "/hello", "http_method":
+   *     "GET"}}
+   */
+  Trigger registerTrigger(String type, String functionId, @Nullable Object config);
+
+  /** Provides a custom trigger type: the engine hands every trigger of the type to {@code handler}. */
+  void registerTriggerType(String id, String description, TriggerHandler handler);
+
+  /** Stops providing a trigger type. */
+  void unregisterTriggerType(String id);
+
+  /** Declares a service that groups functions. */
+  void registerService(String id, @Nullable String description, @Nullable String parentId);
+
+  /** Every function registered with the engine (without the engine's own). */
+  CompletableFuture<List<FunctionInfo>> listFunctions();
+
+  /** Every worker connected to the engine. */
+  CompletableFuture<List<WorkerInfo>> listWorkers();
+
+  /**
+   * Subscribes to changes of the set of functions; the callback receives the whole new list.
+   *
+   * @return unsubscribes
+   */
+  Runnable onFunctionsAvailable(Consumer<List<FunctionInfo>> callback);
+}

@@ -1,0 +1,75 @@
+package dev.iii;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A failed call or operation, with the engine's (or the SDK's) error {@code code} and message.
+ *
+ * <p>Codes from the engine include {@code function_not_found}, {@code invocation_failed} (the
+ * handler threw), {@code invocation_stopped} (the handler's worker went away); codes from this SDK
+ * include {@code timeout}, {@code connection_lost}, {@code shutdown}, {@code queue_overflow} and
+ * {@code connection_failed}.
+ */
+public class IIIException extends RuntimeException {
+
+  private static final long serialVersionUID = 1L;
+
+  /** Error codes this SDK produces itself. */
+  public static final String TIMEOUT = "timeout";
+
+  public static final String CONNECTION_LOST = "connection_lost";
+  public static final String CONNECTION_FAILED = "connection_failed";
+  public static final String SHUTDOWN = "shutdown";
+  public static final String QUEUE_OVERFLOW = "queue_overflow";
+  public static final String INVOCATION_FAILED = "invocation_failed";
+  public static final String FUNCTION_NOT_FOUND = "function_not_found";
+
+  private final String code;
+  private final String errorMessage;
+  private final @Nullable String functionId;
+  private final @Nullable String remoteStacktrace;
+
+  /** An error to raise from a handler: the caller receives this code and message. */
+  public IIIException(String code, String message) {
+    this(code, message, null, null, null);
+  }
+
+  public IIIException(
+      String code,
+      String message,
+      @Nullable String functionId,
+      @Nullable String remoteStacktrace,
+      @Nullable Throwable cause) {
+    super(describe(code, message, functionId), cause);
+    this.code = code;
+    this.errorMessage = message;
+    this.functionId = functionId;
+    this.remoteStacktrace = remoteStacktrace;
+  }
+
+  /** The machine-readable code, e.g. {@code function_not_found}. */
+  public String code() {
+    return code;
+  }
+
+  /** The message as the engine or handler sent it, without the code and function id. */
+  public String errorMessage() {
+    return errorMessage;
+  }
+
+  /** The function the failed call was addressed to, when known. */
+  public @Nullable String functionId() {
+    return functionId;
+  }
+
+  /** The stack trace the remote handler sent, if any. */
+  public @Nullable String remoteStacktrace() {
+    return remoteStacktrace;
+  }
+
+  private static String describe(String code, String message, @Nullable String functionId) {
+    return functionId == null
+        ? code + ": " + message
+        : code + ": " + message + " (function " + functionId + ")";
+  }
+}

@@ -1,0 +1,147 @@
+package dev.iii;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Options of an {@link III} client. Build with {@link #builder()}; every option has a default.
+ *
+ * @param workerName the name shown in {@code engine::workers::list} ({@code hostname:pid})
+ * @param enableMetricsReporting whether to report worker metrics to the engine (true)
+ * @param invocationTimeout how long {@code call} waits for a result unless told otherwise (30 s)
+ * @param reconnection reconnect backoff ({@link ReconnectionConfig#DEFAULT})
+ * @param telemetry analytics details sent with the worker metadata
+ * @param maxQueueSize calls kept while disconnected; the oldest is dropped beyond it (1000)
+ * @param jsonMapper converts payloads to and from Java objects (a default {@code JsonMapper})
+ * @param handlerExecutor runs function and trigger handlers ({@code null}: a cached pool of daemon
+ *     threads owned by the client)
+ */
+public record InitOptions(
+    String workerName,
+    boolean enableMetricsReporting,
+    Duration invocationTimeout,
+    ReconnectionConfig reconnection,
+    TelemetryOptions telemetry,
+    int maxQueueSize,
+    JsonMapper jsonMapper,
+    @Nullable Executor handlerExecutor) {
+
+  public InitOptions {
+    Objects.requireNonNull(workerName, "workerName");
+    Objects.requireNonNull(invocationTimeout, "invocationTimeout");
+    Objects.requireNonNull(reconnection, "reconnection");
+    Objects.requireNonNull(telemetry, "telemetry");
+    Objects.requireNonNull(jsonMapper, "jsonMapper");
+    if (invocationTimeout.isNegative() || invocationTimeout.isZero()) {
+      throw new IllegalArgumentException("invocationTimeout must be positive");
+    }
+    if (maxQueueSize < 0) {
+      throw new IllegalArgumentException("maxQueueSize must not be negative");
+    }
+  }
+
+  /** All defaults. */
+  public static InitOptions defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** A builder starting from these options. */
+  public Builder toBuilder() {
+    Builder builder = new Builder();
+    builder.workerName = workerName;
+    builder.enableMetricsReporting = enableMetricsReporting;
+    builder.invocationTimeout = invocationTimeout;
+    builder.reconnection = reconnection;
+    builder.telemetry = telemetry;
+    builder.maxQueueSize = maxQueueSize;
+    builder.jsonMapper = jsonMapper;
+    builder.handlerExecutor = handlerExecutor;
+    return builder;
+  }
+
+  /** {@code hostname:pid}, as the official SDKs name their workers. */
+  static String defaultWorkerName() {
+    String host;
+    try {
+      host = InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      host = "localhost";
+    }
+    return host + ":" + ProcessHandle.current().pid();
+  }
+
+  /** Builds {@link InitOptions}. */
+  public static final class Builder {
+
+    private @Nullable String workerName;
+    private boolean enableMetricsReporting = true;
+    private Duration invocationTimeout = Duration.ofSeconds(30);
+    private ReconnectionConfig reconnection = ReconnectionConfig.DEFAULT;
+    private TelemetryOptions telemetry = TelemetryOptions.NONE;
+    private int maxQueueSize = 1000;
+    private @Nullable JsonMapper jsonMapper;
+    private @Nullable Executor handlerExecutor;
+
+    private Builder() {}
+
+    public Builder workerName(String workerName) {
+      this.workerName = workerName;
+      return this;
+    }
+
+    public Builder enableMetricsReporting(boolean enable) {
+      this.enableMetricsReporting = enable;
+      return this;
+    }
+
+    public Builder invocationTimeout(Duration timeout) {
+      this.invocationTimeout = timeout;
+      return this;
+    }
+
+    public Builder reconnection(ReconnectionConfig reconnection) {
+      this.reconnection = reconnection;
+      return this;
+    }
+
+    public Builder telemetry(TelemetryOptions telemetry) {
+      this.telemetry = telemetry;
+      return this;
+    }
+
+    public Builder maxQueueSize(int maxQueueSize) {
+      this.maxQueueSize = maxQueueSize;
+      return this;
+    }
+
+    public Builder jsonMapper(JsonMapper jsonMapper) {
+      this.jsonMapper = jsonMapper;
+      return this;
+    }
+
+    public Builder handlerExecutor(Executor executor) {
+      this.handlerExecutor = executor;
+      return this;
+    }
+
+    public InitOptions build() {
+      return new InitOptions(
+          workerName != null ? workerName : defaultWorkerName(),
+          enableMetricsReporting,
+          invocationTimeout,
+          reconnection,
+          telemetry,
+          maxQueueSize,
+          jsonMapper != null ? jsonMapper : JsonMapper.builder().build(),
+          handlerExecutor);
+    }
+  }
+}

@@ -1,0 +1,13 @@
+package dev.iii;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A trigger handed to a {@link TriggerHandler}: the engine asks the provider of a trigger type to
+ * arm or disarm it.
+ *
+ * @param id the trigger id
+ * @param functionId the function to call when the trigger fires
+ * @param config the trigger's configuration (JSON as plain Java values)
+ */
+public record TriggerConfig(String id, String functionId, @Nullable Object config) {}

@@ -1,0 +1,43 @@
+package dev.iii;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A worker connected to the engine, as {@code engine::workers::list} reports it. Fields a given
+ * engine version does not send are {@code null}, 0 or empty.
+ *
+ * @param id the worker id the engine assigned
+ * @param name the worker's name (default {@code host:pid})
+ * @param runtime {@code java}, {@code node}, {@code python}…
+ * @param version the SDK version
+ * @param os the operating system
+ * @param ipAddress the address the worker connected from
+ * @param status {@code connected}
+ * @param connectedAtMs connection time, Unix milliseconds
+ * @param functionCount how many functions it provides
+ * @param functions the ids of those functions
+ * @param activeInvocations invocations it is calling or handling now
+ * @param pid its process id
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+public record WorkerInfo(
+    @JsonProperty("id") String id,
+    @JsonProperty("name") @Nullable String name,
+    @JsonProperty("runtime") @Nullable String runtime,
+    @JsonProperty("version") @Nullable String version,
+    @JsonProperty("os") @Nullable String os,
+    @JsonProperty("ip_address") @Nullable String ipAddress,
+    @JsonProperty("status") @Nullable String status,
+    @JsonProperty("connected_at_ms") long connectedAtMs,
+    @JsonProperty("function_count") int functionCount,
+    @JsonProperty("functions") List<String> functions,
+    @JsonProperty("active_invocations") int activeInvocations,
+    @JsonProperty("pid") @Nullable Long pid) {
+
+  public WorkerInfo {
+    functions = functions == null ? List.of() : List.copyOf(functions);
+  }
+}

@@ -1,0 +1,41 @@
+package dev.iii.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The outcome of an invocation, correlated by {@code invocation_id}. When both are present, {@code
+ * error} wins over {@code result}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record InvocationResult(
+    @JsonProperty(value = "invocation_id", required = true) String invocationId,
+    @JsonProperty(value = "function_id", required = true) String functionId,
+    @JsonProperty("result") @Nullable JsonNode result,
+    @JsonProperty("error") @Nullable ErrorBody error,
+    @JsonProperty("traceparent") @Nullable String traceparent,
+    @JsonProperty("baggage") @Nullable String baggage)
+    implements Message {
+
+  public InvocationResult {
+    invocationId = java.util.Objects.requireNonNull(InvocationIds.normalize(invocationId));
+  }
+
+  /** A successful result ({@code result} may be {@code null}: the function returned nothing). */
+  public static InvocationResult success(
+      String invocationId, String functionId, @Nullable JsonNode result) {
+    return new InvocationResult(invocationId, functionId, result, null, null, null);
+  }
+
+  /** A failed result. */
+  public static InvocationResult failure(String invocationId, String functionId, ErrorBody error) {
+    return new InvocationResult(invocationId, functionId, null, error, null, null);
+  }
+
+  @Override
+  public String type() {
+    return "invocationresult";
+  }
+}

@@ -1,0 +1,45 @@
+package dev.iii.protocol;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.NullNode;
+
+/**
+ * Call a function. W→E without {@code invocation_id} is fire-and-forget; E→W always carries one,
+ * and the handler must answer it with an {@link InvocationResult}. {@code data} must be present on
+ * the wire (it may be {@code null}).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record InvokeFunction(
+    @JsonProperty("invocation_id") @Nullable String invocationId,
+    @JsonProperty(value = "function_id", required = true) String functionId,
+    @JsonProperty(value = "data", required = true) @JsonInclude(JsonInclude.Include.ALWAYS)
+        JsonNode data,
+    @JsonProperty("traceparent") @Nullable String traceparent,
+    @JsonProperty("baggage") @Nullable String baggage,
+    @JsonProperty("action") @Nullable InvocationAction action)
+    implements Message {
+
+  public InvokeFunction {
+    invocationId = InvocationIds.normalize(invocationId);
+    if (data == null) {
+      data = NullNode.getInstance();
+    }
+  }
+
+  public InvokeFunction(@Nullable String invocationId, String functionId, JsonNode data) {
+    this(invocationId, functionId, data, null, null, null);
+  }
+
+  /** Whether the caller expects an answer: it gave an id and did not ask for {@code void}. */
+  public boolean expectsResult() {
+    return invocationId != null && (action == null || !action.isVoid());
+  }
+
+  @Override
+  public String type() {
+    return "invokefunction";
+  }
+}

@@ -1,0 +1,43 @@
+package dev.iii.protocol;
+
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+
+/**
+ * One message of the iii worker protocol. Every message is a JSON object whose lower-case {@code
+ * type} names the record; the other fields sit next to it.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+  @JsonSubTypes.Type(value = RegisterFunction.class, name = "registerfunction"),
+  @JsonSubTypes.Type(value = UnregisterFunction.class, name = "unregisterfunction"),
+  @JsonSubTypes.Type(value = RegisterService.class, name = "registerservice"),
+  @JsonSubTypes.Type(value = RegisterTriggerType.class, name = "registertriggertype"),
+  @JsonSubTypes.Type(value = UnregisterTriggerType.class, name = "unregistertriggertype"),
+  @JsonSubTypes.Type(value = RegisterTrigger.class, name = "registertrigger"),
+  @JsonSubTypes.Type(value = UnregisterTrigger.class, name = "unregistertrigger"),
+  @JsonSubTypes.Type(value = TriggerRegistrationResult.class, name = "triggerregistrationresult"),
+  @JsonSubTypes.Type(value = InvokeFunction.class, name = "invokefunction"),
+  @JsonSubTypes.Type(value = InvocationResult.class, name = "invocationresult"),
+  @JsonSubTypes.Type(value = WorkerRegistered.class, name = "workerregistered"),
+  @JsonSubTypes.Type(value = Ping.class, name = "ping"),
+  @JsonSubTypes.Type(value = Pong.class, name = "pong")
+})
+public sealed interface Message
+    permits RegisterFunction,
+        UnregisterFunction,
+        RegisterService,
+        RegisterTriggerType,
+        UnregisterTriggerType,
+        RegisterTrigger,
+        UnregisterTrigger,
+        TriggerRegistrationResult,
+        InvokeFunction,
+        InvocationResult,
+        WorkerRegistered,
+        Ping,
+        Pong {
+
+  /** The wire value of the {@code type} field. */
+  String type();
+}

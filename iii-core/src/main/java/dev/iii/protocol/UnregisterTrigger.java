@@ -1,0 +1,19 @@
+package dev.iii.protocol;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * W→E: remove a trigger by id; E→W: tell the provider of its type. {@code trigger_type} is written
+ * as {@code null} when unknown, as the official engine does.
+ */
+public record UnregisterTrigger(
+    @JsonProperty(value = "id", required = true) String id,
+    @JsonProperty("trigger_type") @Nullable String triggerType)
+    implements Message {
+
+  @Override
+  public String type() {
+    return "unregistertrigger";
+  }
+}

@@ -1,0 +1,229 @@
+package dev.iii.engine;
+
+import dev.iii.engine.modules.channels.ChannelRegistry;
+import dev.iii.engine.modules.telemetry.TelemetryStore;
+import dev.iii.engine.modules.worker.WorkerModule;
+import dev.iii.engine.registry.FunctionRegistry;
+import dev.iii.engine.registry.ServiceRegistry;
+import dev.iii.engine.registry.TriggerRegistry;
+import dev.iii.engine.registry.WorkerRegistry;
+import dev.iii.engine.router.InvocationRouter;
+import dev.iii.engine.router.MessageRouter;
+import dev.iii.engine.transport.EngineServer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * An iii engine running in this JVM, wire-compatible with the official engine: workers in any
+ * language connect to {@link #wsUrl()} and call each other's functions through it.
+ *
+ * <pre>{@code
+ * try (EmbeddedEngine engine = EmbeddedEngine.builder().port(0).build().start()) {
+ *   III client = new III(engine.wsUrl());
+ *   ...
+ * }
+ * }</pre>
+ *
+ * <p>Port 0 picks a free port; {@link #port()} and {@link #httpPort()} then tell which. Closing
+ * the engine closes every worker connection (workers see the engine go away and reconnect by
+ * themselves) and frees both ports.
+ */
+public final class EmbeddedEngine implements AutoCloseable {
+
+  /** The official engine's worker port. */
+  public static final int DEFAULT_PORT = 49134;
+
+  /** The official engine's REST API port. */
+  public static final int DEFAULT_HTTP_PORT = 3111;
+
+  /** Loopback by default: an engine for development is not exposed to the network. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedEngine.class);
+  private static final int RETAINED_LOG_RECORDS = 1000;
+
+  private final String host;
+  private final int requestedPort;
+  private final int requestedHttpPort;
+  private final Duration shutdownTimeout;
+  private final TelemetryStore telemetry = new TelemetryStore(RETAINED_LOG_RECORDS);
+  private @Nullable EngineServer server;
+  private @Nullable ScheduledExecutorService scheduler;
+  private boolean closed;
+
+  private EmbeddedEngine(Builder builder) {
+    this.host = builder.host;
+    this.requestedPort = builder.port;
+    this.requestedHttpPort = builder.httpPort;
+    this.shutdownTimeout = builder.shutdownTimeout;
+  }
+
+  /** A builder with the official defaults: 127.0.0.1, ports 49134 and 3111. */
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /**
+   * Binds the ports and starts serving.
+   *
+   * @return this engine
+   * @throws IllegalStateException when already started or closed
+   * @throws RuntimeException when a port cannot be bound (e.g. already in use)
+   */
+  public synchronized EmbeddedEngine start() {
+    if (server != null || closed) {
+      throw new IllegalStateException(closed ? "engine is closed" : "engine already started");
+    }
+    ScheduledExecutorService executor =
+        Executors.newSingleThreadScheduledExecutor(
+            runnable -> {
+              Thread thread = new Thread(runnable, "iii-engine-scheduler");
+              thread.setDaemon(true);
+              return thread;
+            });
+    WorkerRegistry workers = new WorkerRegistry();
+    FunctionRegistry functions = new FunctionRegistry();
+    TriggerRegistry triggers = new TriggerRegistry();
+    InvocationRouter invocations = new InvocationRouter(functions, triggers);
+    MessageRouter router =
+        new MessageRouter(
+            workers,
+            functions,
+            triggers,
+            new ServiceRegistry(),
+            invocations,
+            (worker, registration) ->
+                log.error(
+                    "HTTP functions module not loaded: cannot register {} from {}",
+                    registration.id(),
+                    worker));
+    ChannelRegistry channels = new ChannelRegistry();
+    new WorkerModule(workers, functions, triggers, invocations, router, channels, executor).start();
+    try {
+      server =
+          new EngineServer(
+              host, requestedPort, requestedHttpPort, router, telemetry, routes -> {}, routes -> {});
+    } catch (RuntimeException e) {
+      executor.shutdownNow();
+      throw e;
+    }
+    scheduler = executor;
+    log.info("iii engine listening on {} (HTTP {})", wsUrl(), httpUrl());
+    return this;
+  }
+
+  /** The worker WebSocket URL, e.g. {@code ws://127.0.0.1:49134}. */
+  public String wsUrl() {
+    return "ws://" + urlHost() + ":" + port();
+  }
+
+  /** The base URL of the HTTP port, e.g. {@code http://127.0.0.1:3111}. */
+  public String httpUrl() {
+    return "http://" + urlHost() + ":" + httpPort();
+  }
+
+  /** The bound worker port. */
+  public int port() {
+    return running().port();
+  }
+
+  /** The bound HTTP port. */
+  public int httpPort() {
+    return running().httpPort();
+  }
+
+  /** The host the engine binds to. */
+  public String host() {
+    return host;
+  }
+
+  /** Whether {@link #start()} succeeded and {@link #close()} has not been called. */
+  public synchronized boolean isRunning() {
+    return server != null;
+  }
+
+  /** Log records the connected SDKs sent as telemetry, oldest first (at most 1000). */
+  public List<JsonNode> recentLogRecords() {
+    return telemetry.recentLogRecords();
+  }
+
+  /** Closes every worker connection and both listeners. Idempotent. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (server != null) {
+      server.close(shutdownTimeout);
+      server = null;
+      log.info("iii engine stopped");
+    }
+    if (scheduler != null) {
+      scheduler.shutdownNow();
+      scheduler = null;
+    }
+  }
+
+  private synchronized EngineServer running() {
+    if (server == null) {
+      throw new IllegalStateException("engine is not running");
+    }
+    return server;
+  }
+
+  private String urlHost() {
+    String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
+    return h.contains(":") ? "[" + h + "]" : h;
+  }
+
+  /** Configures an {@link EmbeddedEngine}. */
+  public static final class Builder {
+
+    private String host = DEFAULT_HOST;
+    private int port = DEFAULT_PORT;
+    private int httpPort = DEFAULT_HTTP_PORT;
+    private Duration shutdownTimeout = Duration.ofSeconds(5);
+
+    private Builder() {}
+
+    /** The address to bind, {@code 127.0.0.1} by default; {@code 0.0.0.0} for every interface. */
+    public Builder host(String host) {
+      this.host = Objects.requireNonNull(host, "host");
+      return this;
+    }
+
+    /** The worker WebSocket port, 49134 by default; 0 picks a free port. */
+    public Builder port(int port) {
+      this.port = checkPort(port);
+      return this;
+    }
+
+    /** The HTTP (REST API) port, 3111 by default; 0 picks a free port. */
+    public Builder httpPort(int httpPort) {
+      this.httpPort = checkPort(httpPort);
+      return this;
+    }
+
+    /** How long {@link EmbeddedEngine#close()} waits for connections to close, 5 s by default. */
+    public Builder shutdownTimeout(Duration shutdownTimeout) {
+      this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+      return this;
+    }
+
+    public EmbeddedEngine build() {
+      return new EmbeddedEngine(this);
+    }
+
+    private static int checkPort(int port) {
+      if (port < 0 || port > 65535) {
+        throw new IllegalArgumentException("port out of range: " + port);
+      }
+      return port;
+    }
+  }
+}

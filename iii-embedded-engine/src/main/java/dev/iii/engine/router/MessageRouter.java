@@ -1,0 +1,262 @@
+package dev.iii.engine.router;
+
+import dev.iii.engine.registry.FunctionRegistry;
+import dev.iii.engine.registry.InvalidTriggerException;
+import dev.iii.engine.registry.InvocationError;
+import dev.iii.engine.registry.RegisteredFunction;
+import dev.iii.engine.registry.ServiceRegistry;
+import dev.iii.engine.registry.Trigger;
+import dev.iii.engine.registry.TriggerProvider;
+import dev.iii.engine.registry.TriggerRegistry;
+import dev.iii.engine.registry.TriggerType;
+import dev.iii.engine.registry.Worker;
+import dev.iii.engine.registry.WorkerRegistry;
+import dev.iii.protocol.InvocationAction;
+import dev.iii.protocol.InvocationIds;
+import dev.iii.protocol.InvocationResult;
+import dev.iii.protocol.InvokeFunction;
+import dev.iii.protocol.Message;
+import dev.iii.protocol.Ping;
+import dev.iii.protocol.Pong;
+import dev.iii.protocol.RegisterFunction;
+import dev.iii.protocol.RegisterService;
+import dev.iii.protocol.RegisterTrigger;
+import dev.iii.protocol.RegisterTriggerType;
+import dev.iii.protocol.TriggerRegistrationResult;
+import dev.iii.protocol.UnregisterFunction;
+import dev.iii.protocol.UnregisterTrigger;
+import dev.iii.protocol.UnregisterTriggerType;
+import dev.iii.protocol.WorkerRegistered;
+import java.util.List;
+import java.util.function.BiConsumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * What each worker message does. Messages from one connection arrive here in order; nothing here
+ * blocks.
+ */
+public final class MessageRouter {
+
+  private static final Logger log = LoggerFactory.getLogger(MessageRouter.class);
+
+  /** The built-in trigger type fired on worker connect, disconnect and metadata updates. */
+  public static final String WORKERS_AVAILABLE = "engine::workers-available";
+
+  private final WorkerRegistry workers;
+  private final FunctionRegistry functions;
+  private final TriggerRegistry triggers;
+  private final ServiceRegistry services;
+  private final InvocationRouter invocations;
+  private final BiConsumer<Worker, RegisterFunction> externalFunctionRegistrar;
+
+  /**
+   * @param externalFunctionRegistrar handles {@code registerfunction} with {@code invocation}
+   *     (functions the engine invokes over HTTP)
+   */
+  public MessageRouter(
+      WorkerRegistry workers,
+      FunctionRegistry functions,
+      TriggerRegistry triggers,
+      ServiceRegistry services,
+      InvocationRouter invocations,
+      BiConsumer<Worker, RegisterFunction> externalFunctionRegistrar) {
+    this.workers = workers;
+    this.functions = functions;
+    this.triggers = triggers;
+    this.services = services;
+    this.invocations = invocations;
+    this.externalFunctionRegistrar = externalFunctionRegistrar;
+  }
+
+  /** A worker connected: greet it first, then announce it. */
+  public void connected(Worker worker) {
+    workers.add(worker);
+    worker.send(new WorkerRegistered(worker.id()));
+    fireWorkerEvent("worker_connected", worker);
+    log.debug("{} connected from {}", worker, worker.ipAddress());
+  }
+
+  /** A worker's connection ended: undo everything it owned, end its invocations. */
+  public void disconnected(Worker worker) {
+    for (String id : List.copyOf(worker.functionIds())) {
+      functions.removeIfOwnedBy(id, worker);
+    }
+    invocations.haltWorker(worker);
+    triggers.removeWorker(worker.id());
+    workers.remove(worker);
+    fireWorkerEvent("worker_disconnected", worker);
+    log.debug("{} disconnected", worker);
+  }
+
+  /** Handles one decoded message from a worker. */
+  public void route(Worker worker, Message message) {
+    if (message instanceof InvokeFunction invoke) {
+      onInvoke(worker, invoke);
+    } else if (message instanceof InvocationResult result) {
+      invocations.onResult(result);
+    } else if (message instanceof RegisterFunction register) {
+      onRegisterFunction(worker, register);
+    } else if (message instanceof UnregisterFunction unregister) {
+      worker.functionIds().remove(unregister.id());
+      functions.remove(unregister.id());
+    } else if (message instanceof RegisterTrigger register) {
+      onRegisterTrigger(worker, register);
+    } else if (message instanceof UnregisterTrigger unregister) {
+      if (triggers.unregister(unregister.id()).isEmpty()) {
+        log.debug("unregistertrigger for unknown trigger {}", unregister.id());
+      }
+    } else if (message instanceof RegisterTriggerType register) {
+      triggers.registerType(
+          new TriggerType(
+              register.id(), register.description(), new WorkerTriggerProvider(worker), worker.id()));
+    } else if (message instanceof UnregisterTriggerType unregister) {
+      triggers.unregisterType(unregister.id(), worker.id());
+    } else if (message instanceof RegisterService register) {
+      String name = register.name() == null ? register.id() : register.name();
+      services.register(
+          new ServiceRegistry.Service(
+              register.id(), name, register.description(), register.parentServiceId()));
+    } else if (message instanceof TriggerRegistrationResult result) {
+      if (result.error() != null) {
+        log.warn(
+            "Provider of trigger type {} refused trigger {} for {}: {}",
+            result.triggerType(),
+            result.id(),
+            result.functionId(),
+            result.error().message());
+      }
+    } else if (message instanceof Ping) {
+      worker.send(new Pong());
+    } else {
+      log.debug("Ignoring {} from {}", message.type(), worker);
+    }
+  }
+
+  private void onInvoke(Worker caller, InvokeFunction invoke) {
+    JsonNode data = invoke.data();
+    if (data instanceof ObjectNode object) {
+      object.put("_caller_worker_id", caller.id());
+    }
+    InvocationAction action = invoke.action();
+    boolean reply = invoke.expectsResult();
+    String invocationId =
+        invoke.invocationId() != null ? invoke.invocationId() : InvocationIds.random();
+    if (action != null && "enqueue".equals(action.type())) {
+      if (reply) {
+        caller.send(
+            InvocationResult.failure(
+                invocationId,
+                invoke.functionId(),
+                new InvocationError("enqueue_error", "Queue module is not available").body()));
+      }
+      return;
+    }
+    invocations
+        .invoke(
+            invocationId,
+            invoke.functionId(),
+            data,
+            invoke.traceparent(),
+            invoke.baggage(),
+            caller)
+        .whenComplete(
+            (result, failure) -> {
+              if (!reply) {
+                if (failure != null) {
+                  log.debug("Fire-and-forget call to {} failed: {}", invoke.functionId(), failure.getMessage());
+                }
+                return;
+              }
+              InvocationResult answer =
+                  failure == null
+                      ? new InvocationResult(
+                          invocationId,
+                          invoke.functionId(),
+                          result,
+                          null,
+                          invoke.traceparent(),
+                          invoke.baggage())
+                      : new InvocationResult(
+                          invocationId,
+                          invoke.functionId(),
+                          null,
+                          InvocationError.of(failure).body(),
+                          invoke.traceparent(),
+                          invoke.baggage());
+              caller.send(answer);
+            });
+  }
+
+  private void onRegisterFunction(Worker worker, RegisterFunction register) {
+    services.registerFromFunctionId(register.id());
+    JsonNode invocation = register.invocation();
+    if (invocation != null && !invocation.isNull()) {
+      externalFunctionRegistrar.accept(worker, register);
+      return;
+    }
+    RegisteredFunction function =
+        new RegisteredFunction(
+            register.id(),
+            register.description(),
+            register.requestFormat(),
+            register.responseFormat(),
+            register.metadata(),
+            worker,
+            null);
+    if (functions.register(function)) {
+      worker.functionIds().add(register.id());
+    }
+  }
+
+  private void onRegisterTrigger(Worker worker, RegisterTrigger register) {
+    Trigger trigger =
+        new Trigger(
+            register.id(),
+            register.triggerType(),
+            register.functionId(),
+            register.config(),
+            worker.id());
+    try {
+      triggers.register(trigger);
+    } catch (InvalidTriggerException e) {
+      log.error(
+          "Trigger {} of type {} for {} refused: {}",
+          register.id(),
+          register.triggerType(),
+          register.functionId(),
+          e.getMessage());
+    }
+  }
+
+  private void fireWorkerEvent(String event, Worker worker) {
+    ObjectNode payload = JsonNodeFactory.instance.objectNode();
+    payload.put("event", event);
+    payload.put("worker_id", worker.id());
+    invocations.fireTriggers(WORKERS_AVAILABLE, payload);
+  }
+
+  /** Public so the worker module can announce metadata updates. */
+  public void workerMetadataUpdated(Worker worker) {
+    fireWorkerEvent("worker_metadata_updated", worker);
+  }
+
+  /** Trigger types provided by a worker: triggers are forwarded to its connection. */
+  private record WorkerTriggerProvider(Worker worker) implements TriggerProvider {
+
+    @Override
+    public void register(Trigger trigger) {
+      worker.send(
+          new RegisterTrigger(
+              trigger.id(), trigger.triggerType(), trigger.functionId(), trigger.config()));
+    }
+
+    @Override
+    public void unregister(Trigger trigger) {
+      worker.send(new UnregisterTrigger(trigger.id(), trigger.triggerType()));
+    }
+  }
+}

@@ -1,0 +1,124 @@
+package dev.iii.engine.transport;
+
+import dev.iii.engine.router.MessageRouter;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+import reactor.netty.http.server.HttpServerRoutes;
+import reactor.netty.http.server.WebsocketServerSpec;
+import reactor.netty.http.websocket.WebsocketInbound;
+import reactor.netty.http.websocket.WebsocketOutbound;
+
+/**
+ * The engine's listeners: the worker WebSocket on {@code /} of the engine port, and the HTTP port.
+ * Engine modules add routes to either through {@link Routes}.
+ */
+public final class EngineServer {
+
+  /** Largest single frame, as in the official engine (fragments are joined up to 64 MiB). */
+  static final int MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+  /** Adds routes to a listener before it binds. */
+  @FunctionalInterface
+  public interface Routes extends Consumer<HttpServerRoutes> {}
+
+  private final Set<WorkerConnection> connections = ConcurrentHashMap.newKeySet();
+  private final MessageRouter router;
+  private final Consumer<byte[]> telemetrySink;
+  private final DisposableServer engineServer;
+  private final DisposableServer httpServer;
+
+  /**
+   * Binds both listeners (port 0 picks a free port).
+   *
+   * @param engineRoutes extra routes on the engine port (e.g. channel endpoints)
+   * @param httpRoutes routes of the HTTP port
+   */
+  public EngineServer(
+      String host,
+      int port,
+      int httpPort,
+      MessageRouter router,
+      Consumer<byte[]> telemetrySink,
+      Routes engineRoutes,
+      Routes httpRoutes) {
+    this.router = router;
+    this.telemetrySink = telemetrySink;
+    WebsocketServerSpec spec =
+        WebsocketServerSpec.builder().maxFramePayloadLength(MAX_FRAME_BYTES).build();
+    this.engineServer =
+        HttpServer.create()
+            .host(host)
+            .port(port)
+            .route(
+                routes -> {
+                  routes.ws("/", this::acceptWorker, spec);
+                  engineRoutes.accept(routes);
+                  notFound(routes);
+                })
+            .bindNow();
+    try {
+      this.httpServer =
+          HttpServer.create()
+              .host(host)
+              .port(httpPort)
+              .route(
+                  routes -> {
+                    httpRoutes.accept(routes);
+                    notFound(routes);
+                  })
+              .bindNow();
+    } catch (RuntimeException e) {
+      engineServer.disposeNow();
+      throw e;
+    }
+  }
+
+  public int port() {
+    return engineServer.port();
+  }
+
+  public int httpPort() {
+    return httpServer.port();
+  }
+
+  /** Number of open worker connections. */
+  public int connectionCount() {
+    return connections.size();
+  }
+
+  /** Tells every worker the engine is going away, then closes both listeners. */
+  public void close(Duration timeout) {
+    connections.forEach(WorkerConnection::goAway);
+    httpServer.disposeNow(timeout);
+    engineServer.disposeNow(timeout);
+  }
+
+  private Mono<Void> acceptWorker(WebsocketInbound in, WebsocketOutbound out) {
+    InetSocketAddress[] remote = new InetSocketAddress[1];
+    in.withConnection(
+        c -> {
+          if (c.channel().remoteAddress() instanceof InetSocketAddress address) {
+            remote[0] = address;
+          }
+        });
+    WorkerConnection connection = new WorkerConnection(router, telemetrySink, remoteOf(remote));
+    connections.add(connection);
+    return connection.handle(in, out).doFinally(signal -> connections.remove(connection));
+  }
+
+  private static @Nullable InetSocketAddress remoteOf(@Nullable InetSocketAddress[] holder) {
+    return holder[0];
+  }
+
+  private static void notFound(HttpServerRoutes routes) {
+    routes.route(request -> true, (req, res) -> res.status(HttpResponseStatus.NOT_FOUND).send());
+  }
+}

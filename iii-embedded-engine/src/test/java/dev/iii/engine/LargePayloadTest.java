@@ -1,0 +1,92 @@
+package dev.iii.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Proves the engine's message size limits match the official engine's: multi-MiB payloads travel
+ * both ways, fragmented messages are joined, and a single frame over 16 MiB closes only the
+ * offending connection.
+ */
+class LargePayloadTest extends EngineTestSupport {
+
+  private static final int MIB = 1024 * 1024;
+  private static final Duration SLOW = Duration.ofSeconds(20);
+
+  @Test
+  void fiveMibPayloadTravelsToTheHandlerAndBack() {
+    RawWorker a = connect();
+    RawWorker b = connect();
+    registerFunction(b, "b::big");
+    String request = "a".repeat(5 * MIB);
+    String response = "b".repeat(5 * MIB);
+    String id = uuid();
+
+    a.send(
+        json("{'type':'invokefunction','invocation_id':'%s','function_id':'b::big','data':")
+                .formatted(id)
+            + "{\"blob\":\""
+            + request
+            + "\"}}");
+
+    JsonNode invocation = b.awaitInvocation("b::big", SLOW);
+    assertThat(invocation.path("data").path("blob").asString()).isEqualTo(request);
+    b.reply(invocation, "\"" + response + "\"");
+
+    assertThat(a.awaitResult(id, SLOW).path("result").asString()).isEqualTo(response);
+  }
+
+  @Test
+  void messageFragmentedIntoFramesBelowTheFrameLimitIsJoined() {
+    RawWorker a = connect();
+    RawWorker b = connect();
+    registerFunction(b, "b::big");
+    String id = uuid();
+    String message =
+        json("{'type':'invokefunction','invocation_id':'%s','function_id':'b::big','data':'")
+                .formatted(id)
+            + "f".repeat(20 * MIB)
+            + "\"}";
+    byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+    int half = bytes.length / 2;
+
+    a.sendFrame(new TextWebSocketFrame(false, 0, Unpooled.wrappedBuffer(bytes, 0, half)));
+    a.sendFrame(
+        new ContinuationWebSocketFrame(
+            true, 0, Unpooled.wrappedBuffer(bytes, half, bytes.length - half)));
+
+    JsonNode invocation = b.awaitInvocation("b::big", SLOW);
+    assertThat(invocation.path("invocation_id").asString()).isEqualTo(id);
+    assertThat(invocation.path("data").asString()).hasSize(20 * MIB);
+  }
+
+  @Test
+  void singleFrameOverSixteenMibClosesOnlyThatConnection() {
+    RawWorker big = connect();
+    RawWorker b = connect();
+    RawWorker c = connect();
+    registerFunction(b, "b::f");
+
+    big.send(
+        json("{'type':'invokefunction','function_id':'b::f','data':'")
+            + "x".repeat(17 * MIB)
+            + "\"}");
+
+    assertThat(big.awaitClosed(SLOW)).as("oversized frame closes the connection").isTrue();
+    awaitDisconnected(c, big);
+    assertThat(b.drain()).isEmpty();
+    String id = uuid();
+    c.send(
+        json("{'type':'invokefunction','invocation_id':'%s','function_id':'b::f','data':{}}")
+            .formatted(id));
+    b.reply(b.awaitInvocation("b::f"), "\"still serving\"");
+    assertThat(c.awaitResult(id).path("result").asString()).isEqualTo("still serving");
+  }
+}
