@@ -2,6 +2,7 @@ package dev.iii;
 
 import dev.iii.internal.DaemonThreads;
 import dev.iii.internal.SdkVersion;
+import dev.iii.internal.WorkerMetrics;
 import dev.iii.protocol.ErrorBody;
 import dev.iii.protocol.InvocationIds;
 import dev.iii.protocol.InvocationResult;
@@ -53,6 +54,7 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.web.reactive.socket.CloseStatus;
 import org.springframework.web.reactive.socket.WebSocketMessage;
 import org.springframework.web.reactive.socket.WebSocketSession;
@@ -130,6 +132,8 @@ public final class III implements IIIClient {
   private boolean shuttingDown;
   private int attempt;
   private @Nullable ScheduledFuture<?> reconnectTask;
+  private @Nullable ScheduledFuture<?> metricsTask;
+  private final WorkerMetrics workerMetrics = new WorkerMetrics();
   private CompletableFuture<Void> connectFuture = new CompletableFuture<>();
   private final CompletableFuture<Void> shutdownFuture = new CompletableFuture<>();
 
@@ -203,6 +207,9 @@ public final class III implements IIIClient {
       running = false;
       if (reconnectTask != null) {
         reconnectTask.cancel(false);
+      }
+      if (metricsTask != null) {
+        metricsTask.cancel(false);
       }
       closing = session;
       session = null;
@@ -547,7 +554,15 @@ public final class III implements IIIClient {
                       .doOnNext(message -> onFrame(attemptSession, message))
                       .then()
                       .doFinally(signal -> attemptSession.complete());
-              Mono<Void> outbound = ws.send(attemptSession.outbound.asFlux().map(ws::textMessage));
+              Mono<Void> outbound =
+                  ws.send(
+                      attemptSession.outbound
+                          .asFlux()
+                          .map(
+                              frame ->
+                                  frame instanceof byte[] bytes
+                                      ? ws.binaryMessage(factory -> factory.wrap(bytes))
+                                      : ws.textMessage((String) frame)));
               return Mono.when(inbound, outbound);
             });
     attemptSession.disposable =
@@ -652,8 +667,11 @@ public final class III implements IIIClient {
     attempt++;
     if (wasOpen) {
       log.warn("Connection to iii engine at {} lost ({}); reconnecting", address, cause);
+    } else if (attempt % 10 == 1) {
+      // The first failure and every tenth: a wrong address should not go unnoticed, nor flood logs.
+      log.warn("Cannot connect to iii engine at {} ({}); retry {} in {} ms", address, cause, attempt, delay.toMillis());
     } else {
-      log.debug("Connecting to {} failed ({}); retry {} in {} ms", address, cause, attempt, delay.toMillis());
+      log.debug("Cannot connect to iii engine at {} ({}); retry {} in {} ms", address, cause, attempt, delay.toMillis());
     }
     setState(ConnectionState.RECONNECTING);
     reconnectTask =
@@ -703,6 +721,7 @@ public final class III implements IIIClient {
       onInvoke(invoke);
     } else if (message instanceof WorkerRegistered registered) {
       workerId = registered.workerId();
+      startMetricsReporting(from);
       log.debug("Registered with the engine as worker {}", registered.workerId());
       CompletableFuture<Void> connected;
       synchronized (lock) {
@@ -715,6 +734,40 @@ public final class III implements IIIClient {
       onTriggerUnregistration(unregister);
     } else if (message instanceof Ping) {
       from.emit(codec.encode(new Pong()));
+    }
+  }
+
+  /** Reports the worker gauges on this connection, now and then at the configured interval. */
+  private void startMetricsReporting(Session reportingSession) {
+    if (!options.enableMetricsReporting()) {
+      return;
+    }
+    synchronized (lock) {
+      if (metricsTask != null) {
+        metricsTask.cancel(false);
+      }
+      try {
+        metricsTask =
+            scheduler.scheduleAtFixedRate(
+                () -> reportMetrics(reportingSession),
+                0,
+                options.metricsReportingInterval().toMillis(),
+                TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        metricsTask = null;
+      }
+    }
+  }
+
+  private void reportMetrics(Session reportingSession) {
+    String id = workerId;
+    if (id == null || !reportingSession.open) {
+      return;
+    }
+    try {
+      reportingSession.emit(workerMetrics.frame(id, options.workerName()));
+    } catch (RuntimeException e) {
+      log.debug("Could not sample worker metrics", e);
     }
   }
 
@@ -789,11 +842,18 @@ public final class III implements IIIClient {
   private void runHandler(LocalFunction function, InvokeFunction invoke) {
     Context context = Context.of(invoke.functionId(), invoke.invocationId());
     Object output;
+    MDC.put(ContextLogger.MDC_FUNCTION_ID, invoke.functionId());
+    if (invoke.invocationId() != null) {
+      MDC.put(ContextLogger.MDC_INVOCATION_ID, invoke.invocationId());
+    }
     try {
       output = Context.with(context, () -> function.handle(invoke.data(), context));
     } catch (Throwable failure) {
       replyFailure(invoke, failure);
       return;
+    } finally {
+      MDC.remove(ContextLogger.MDC_FUNCTION_ID);
+      MDC.remove(ContextLogger.MDC_INVOCATION_ID);
     }
     CompletionStage<?> stage = asStage(output);
     if (stage == null) {
@@ -942,10 +1002,11 @@ public final class III implements IIIClient {
     if (current == null || !current.open) {
       return false;
     }
-    if (call != null) {
+    boolean sent = current.emit(json);
+    if (sent && call != null) {
       call.sentOn = current;
     }
-    return current.emit(json);
+    return sent;
   }
 
   /** Called with the lock held. */
@@ -1110,13 +1171,14 @@ public final class III implements IIIClient {
   /** One WebSocket connection attempt and, once open, its outbound queue. */
   private static final class Session {
 
-    final Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
+    /** Text frames as {@code String}, binary frames as {@code byte[]}. */
+    final Sinks.Many<Object> outbound = Sinks.many().unicast().onBackpressureBuffer();
     volatile boolean open;
     volatile @Nullable WebSocketSession webSocket;
     volatile @Nullable Disposable disposable;
 
-    synchronized boolean emit(String json) {
-      return outbound.tryEmitNext(json).isSuccess();
+    synchronized boolean emit(Object frame) {
+      return outbound.tryEmitNext(frame).isSuccess();
     }
 
     synchronized void complete() {

@@ -11,7 +11,9 @@ import tools.jackson.databind.json.JsonMapper;
  * Options of an {@link III} client. Build with {@link #builder()}; every option has a default.
  *
  * @param workerName the name shown in {@code engine::workers::list} ({@code hostname:pid})
- * @param enableMetricsReporting whether to report worker metrics to the engine (true)
+ * @param enableMetricsReporting whether to report this worker's gauges (heap, RSS, CPU, uptime) to
+ *     the engine, which shows them as {@code latest_metrics} in worker listings (true)
+ * @param metricsReportingInterval how often those gauges are sent (60 s)
  * @param invocationTimeout how long {@code call} waits for a result unless told otherwise (30 s)
  * @param reconnection reconnect backoff ({@link ReconnectionConfig#DEFAULT})
  * @param telemetry analytics details sent with the worker metadata
@@ -23,6 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
 public record InitOptions(
     String workerName,
     boolean enableMetricsReporting,
+    Duration metricsReportingInterval,
     Duration invocationTimeout,
     ReconnectionConfig reconnection,
     TelemetryOptions telemetry,
@@ -32,12 +35,16 @@ public record InitOptions(
 
   public InitOptions {
     Objects.requireNonNull(workerName, "workerName");
+    Objects.requireNonNull(metricsReportingInterval, "metricsReportingInterval");
     Objects.requireNonNull(invocationTimeout, "invocationTimeout");
     Objects.requireNonNull(reconnection, "reconnection");
     Objects.requireNonNull(telemetry, "telemetry");
     Objects.requireNonNull(jsonMapper, "jsonMapper");
     if (invocationTimeout.isNegative() || invocationTimeout.isZero()) {
       throw new IllegalArgumentException("invocationTimeout must be positive");
+    }
+    if (metricsReportingInterval.isNegative() || metricsReportingInterval.isZero()) {
+      throw new IllegalArgumentException("metricsReportingInterval must be positive");
     }
     if (maxQueueSize < 0) {
       throw new IllegalArgumentException("maxQueueSize must not be negative");
@@ -58,6 +65,7 @@ public record InitOptions(
     Builder builder = new Builder();
     builder.workerName = workerName;
     builder.enableMetricsReporting = enableMetricsReporting;
+    builder.metricsReportingInterval = metricsReportingInterval;
     builder.invocationTimeout = invocationTimeout;
     builder.reconnection = reconnection;
     builder.telemetry = telemetry;
@@ -83,6 +91,7 @@ public record InitOptions(
 
     private @Nullable String workerName;
     private boolean enableMetricsReporting = true;
+    private Duration metricsReportingInterval = Duration.ofSeconds(60);
     private Duration invocationTimeout = Duration.ofSeconds(30);
     private ReconnectionConfig reconnection = ReconnectionConfig.DEFAULT;
     private TelemetryOptions telemetry = TelemetryOptions.NONE;
@@ -99,6 +108,11 @@ public record InitOptions(
 
     public Builder enableMetricsReporting(boolean enable) {
       this.enableMetricsReporting = enable;
+      return this;
+    }
+
+    public Builder metricsReportingInterval(Duration interval) {
+      this.metricsReportingInterval = interval;
       return this;
     }
 
@@ -136,6 +150,7 @@ public record InitOptions(
       return new InitOptions(
           workerName != null ? workerName : defaultWorkerName(),
           enableMetricsReporting,
+          metricsReportingInterval,
           invocationTimeout,
           reconnection,
           telemetry,

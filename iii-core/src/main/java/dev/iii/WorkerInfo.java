@@ -3,6 +3,7 @@ package dev.iii;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -21,6 +22,9 @@ import org.jspecify.annotations.Nullable;
  * @param functions the ids of those functions
  * @param activeInvocations invocations it is calling or handling now
  * @param pid its process id
+ * @param latestMetrics the worker's latest reported gauges ({@code memory_heap_used}, {@code
+ *     cpu_percent}, {@code uptime_seconds}…, plus {@code timestamp_ms}), or {@code null} when it
+ *     reported none in the last two minutes
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record WorkerInfo(
@@ -35,7 +39,8 @@ public record WorkerInfo(
     @JsonProperty("function_count") int functionCount,
     @JsonProperty("functions") List<String> functions,
     @JsonProperty("active_invocations") int activeInvocations,
-    @JsonProperty("pid") @Nullable Long pid) {
+    @JsonProperty("pid") @Nullable Long pid,
+    @JsonProperty("latest_metrics") @Nullable Map<String, Object> latestMetrics) {
 
   public WorkerInfo {
     functions = functions == null ? List.of() : List.copyOf(functions);

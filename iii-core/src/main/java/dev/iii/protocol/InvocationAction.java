@@ -1,5 +1,6 @@
 package dev.iii.protocol;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
@@ -20,6 +21,7 @@ public record InvocationAction(
   public static final InvocationAction VOID = new InvocationAction("void", null);
 
   /** Whether this is the {@code void} action. */
+  @JsonIgnore
   public boolean isVoid() {
     return "void".equals(type);
   }

@@ -3,7 +3,9 @@ package dev.iii.protocol;
 import java.util.UUID;
 import org.jspecify.annotations.Nullable;
 
-/** Invocation ids are UUIDs on the wire; the engine rejects a message that carries anything else. */
+/**
+ * Invocation ids are UUIDs on the wire; the engine rejects a message that carries anything else.
+ */
 public final class InvocationIds {
 
   private InvocationIds() {}
@@ -23,7 +25,15 @@ public final class InvocationIds {
     if (id == null) {
       return null;
     }
-    String hex = id.length() == 32 ? id : id.length() == 36 ? dehyphenate(id) : null;
+    String hex =
+        switch (id.length()) {
+          case 32 -> id;
+          case 36 -> dehyphenate(id);
+          case 38 ->
+              id.charAt(0) == '{' && id.charAt(37) == '}' ? dehyphenate(id.substring(1, 37)) : null;
+          case 45 -> id.startsWith("urn:uuid:") ? dehyphenate(id.substring(9)) : null;
+          default -> null;
+        };
     if (hex == null || !hex.chars().allMatch(InvocationIds::isHex)) {
       throw new IllegalArgumentException("invocation_id is not a UUID: " + id);
     }
@@ -40,8 +50,9 @@ public final class InvocationIds {
   }
 
   private static @Nullable String dehyphenate(String id) {
-    for (int dash : new int[] {8, 13, 18, 23}) {
-      if (id.charAt(dash) != '-') {
+    for (int i = 0; i < id.length(); i++) {
+      boolean dashSlot = i == 8 || i == 13 || i == 18 || i == 23;
+      if ((id.charAt(i) == '-') != dashSlot) {
         return null;
       }
     }

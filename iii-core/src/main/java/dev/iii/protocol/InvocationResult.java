@@ -21,6 +21,8 @@ public record InvocationResult(
 
   public InvocationResult {
     invocationId = java.util.Objects.requireNonNull(InvocationIds.normalize(invocationId));
+    java.util.Objects.requireNonNull(functionId, "function_id");
+    result = result == null || result.isNull() ? null : result;
   }
 
   /** A successful result ({@code result} may be {@code null}: the function returned nothing). */

@@ -24,6 +24,7 @@ public record InvokeFunction(
 
   public InvokeFunction {
     invocationId = InvocationIds.normalize(invocationId);
+    java.util.Objects.requireNonNull(functionId, "function_id");
     if (data == null) {
       data = NullNode.getInstance();
     }

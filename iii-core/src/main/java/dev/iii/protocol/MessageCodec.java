@@ -6,8 +6,11 @@ import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
 import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.exc.InvalidTypeIdException;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.type.LogicalType;
 
 /**
  * Reads and writes protocol messages with the official engine's rules: {@code type} first, absent
@@ -31,6 +34,13 @@ public final class MessageCodec {
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
             .changeDefaultPropertyInclusion(
                 incl -> incl.withValueInclusion(JsonInclude.Include.NON_NULL))
+            // serde_json never turns a number or boolean into a String field.
+            .withCoercionConfig(
+                LogicalType.Textual,
+                cfg ->
+                    cfg.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail))
             .build();
     this.reader = mapper.readerFor(Message.class);
     this.writer = mapper.writerFor(Message.class);
@@ -57,13 +67,39 @@ public final class MessageCodec {
    * @throws ProtocolException when the frame is not a valid message
    */
   public Message decode(String frame) {
+    if (!isObject(frame)) {
+      throw new ProtocolException("invalid message: not a JSON object", null, false);
+    }
+    Message message;
     try {
-      return reader.readValue(frame);
+      message = reader.readValue(frame);
     } catch (InvalidTypeIdException e) {
-      throw new ProtocolException("unknown message type: " + e.getOriginalMessage(), e, true);
+      boolean unknown = e.getTypeId() != null;
+      throw new ProtocolException(
+          (unknown ? "unknown message type: " : "invalid message: ") + e.getOriginalMessage(),
+          e,
+          unknown);
     } catch (JacksonException | IllegalArgumentException e) {
       throw new ProtocolException("invalid message: " + e.getMessage(), e, false);
     }
+    if (message == null) {
+      throw new ProtocolException("invalid message: not a JSON object", null, false);
+    }
+    return message;
+  }
+
+  /** Whether the first non-whitespace character opens an object (Jackson accepts arrays too). */
+  private static boolean isObject(String frame) {
+    for (int i = 0; i < frame.length(); i++) {
+      char c = frame.charAt(i);
+      if (c == '{') {
+        return true;
+      }
+      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+        return false;
+      }
+    }
+    return false;
   }
 
   /**

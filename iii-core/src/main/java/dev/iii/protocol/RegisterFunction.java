@@ -19,6 +19,14 @@ public record RegisterFunction(
     @JsonProperty("invocation") @Nullable JsonNode invocation)
     implements Message {
 
+  public RegisterFunction {
+    java.util.Objects.requireNonNull(id, "id");
+    requestFormat = requestFormat == null || requestFormat.isNull() ? null : requestFormat;
+    responseFormat = responseFormat == null || responseFormat.isNull() ? null : responseFormat;
+    metadata = metadata == null || metadata.isNull() ? null : metadata;
+    invocation = invocation == null || invocation.isNull() ? null : invocation;
+  }
+
   public RegisterFunction(String id, @Nullable String description, @Nullable JsonNode metadata) {
     this(id, description, null, null, metadata, null);
   }

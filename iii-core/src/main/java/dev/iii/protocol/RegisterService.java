@@ -16,6 +16,10 @@ public record RegisterService(
     @JsonProperty("parent_service_id") @Nullable String parentServiceId)
     implements Message {
 
+  public RegisterService {
+    java.util.Objects.requireNonNull(id, "id");
+  }
+
   @Override
   public String type() {
     return "registerservice";

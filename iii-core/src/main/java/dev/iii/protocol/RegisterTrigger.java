@@ -18,6 +18,9 @@ public record RegisterTrigger(
     implements Message {
 
   public RegisterTrigger {
+    java.util.Objects.requireNonNull(id, "id");
+    java.util.Objects.requireNonNull(triggerType, "triggerType");
+    java.util.Objects.requireNonNull(functionId, "functionId");
     if (config == null) {
       config = NullNode.getInstance();
     }

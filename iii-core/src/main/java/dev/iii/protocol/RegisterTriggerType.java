@@ -8,6 +8,11 @@ public record RegisterTriggerType(
     @JsonProperty(value = "description", required = true) String description)
     implements Message {
 
+  public RegisterTriggerType {
+    java.util.Objects.requireNonNull(id, "id");
+    java.util.Objects.requireNonNull(description, "description");
+  }
+
   @Override
   public String type() {
     return "registertriggertype";

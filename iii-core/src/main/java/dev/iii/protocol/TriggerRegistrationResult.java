@@ -13,6 +13,12 @@ public record TriggerRegistrationResult(
     @JsonProperty("error") @Nullable ErrorBody error)
     implements Message {
 
+  public TriggerRegistrationResult {
+    java.util.Objects.requireNonNull(id, "id");
+    java.util.Objects.requireNonNull(triggerType, "triggerType");
+    java.util.Objects.requireNonNull(functionId, "functionId");
+  }
+
   @Override
   public String type() {
     return "triggerregistrationresult";

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public record UnregisterFunction(@JsonProperty(value = "id", required = true) String id)
     implements Message {
 
+  public UnregisterFunction {
+    java.util.Objects.requireNonNull(id, "id");
+  }
+
   @Override
   public String type() {
     return "unregisterfunction";

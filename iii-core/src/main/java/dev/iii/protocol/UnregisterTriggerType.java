@@ -9,6 +9,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public record UnregisterTriggerType(@JsonProperty(value = "id", required = true) String id)
     implements Message {
 
+  public UnregisterTriggerType {
+    java.util.Objects.requireNonNull(id, "id");
+  }
+
   @Override
   public String type() {
     return "unregistertriggertype";

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 public record WorkerRegistered(@JsonProperty(value = "worker_id", required = true) String workerId)
     implements Message {
 
+  public WorkerRegistered {
+    java.util.Objects.requireNonNull(workerId, "workerId");
+  }
+
   @Override
   public String type() {
     return "workerregistered";

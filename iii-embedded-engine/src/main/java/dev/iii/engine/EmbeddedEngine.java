@@ -104,8 +104,11 @@ public final class EmbeddedEngine implements AutoCloseable {
                     "HTTP functions module not loaded: cannot register {} from {}",
                     registration.id(),
                     worker));
+    router.onDisconnect(worker -> telemetry.forgetWorker(worker.id()));
     ChannelRegistry channels = new ChannelRegistry();
-    new WorkerModule(workers, functions, triggers, invocations, router, channels, executor).start();
+    new WorkerModule(
+            workers, functions, triggers, invocations, router, channels, telemetry, executor)
+        .start();
     try {
       server =
           new EngineServer(

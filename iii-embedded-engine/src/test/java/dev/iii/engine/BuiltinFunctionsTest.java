@@ -73,8 +73,7 @@ class BuiltinFunctionsTest extends EngineTestSupport {
     RawWorker b = connect();
 
     JsonNode onlyB =
-        a.callResult(
-            "engine::workers::list", json("{'worker_id':'%s'}").formatted(b.workerId()));
+        a.callResult("engine::workers::list", json("{'worker_id':'%s'}").formatted(b.workerId()));
     JsonNode nobody =
         a.callResult("engine::workers::list", json("{'worker_id':'%s'}").formatted(uuid()));
 
@@ -182,8 +181,7 @@ class BuiltinFunctionsTest extends EngineTestSupport {
     registerFunction(b, "b::one");
     JsonNode added = a.awaitMessage(functionsChanged(ids -> ids.contains("b::one")), SECOND);
 
-    assertThat(added.path("invocation_id").asString())
-        .matches(InvocationRoutingTest.UUID_PATTERN);
+    assertThat(added.path("invocation_id").asString()).matches(InvocationRoutingTest.UUID_PATTERN);
     JsonNode data = added.path("data");
     assertThat(keys(data)).containsExactly("event", "functions");
     assertThat(data.path("event").asString()).isEqualTo("functions_changed");
@@ -222,8 +220,7 @@ class BuiltinFunctionsTest extends EngineTestSupport {
     RawWorker c = connect();
     assertThat(a.awaitInvocation("a::workers").path("data"))
         .isEqualTo(
-            parse(
-                json("{'event':'worker_connected','worker_id':'%s'}").formatted(c.workerId())));
+            parse(json("{'event':'worker_connected','worker_id':'%s'}").formatted(c.workerId())));
 
     c.callResult("engine::workers::register", json("{'name':'c'}"));
     assertThat(a.awaitInvocation("a::workers").path("data"))
@@ -236,8 +233,7 @@ class BuiltinFunctionsTest extends EngineTestSupport {
     assertThat(a.awaitInvocation("a::workers").path("data"))
         .isEqualTo(
             parse(
-                json("{'event':'worker_disconnected','worker_id':'%s'}")
-                    .formatted(c.workerId())));
+                json("{'event':'worker_disconnected','worker_id':'%s'}").formatted(c.workerId())));
   }
 
   // ------------------------------------------------------------ helpers

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 import reactor.netty.http.client.HttpClient;
 
 /**
- * Proves the engine's life cycle as an embedding application sees it: free ports with port 0,
- * start once, idempotent close that closes every worker connection and frees both ports at once.
+ * Proves the engine's life cycle as an embedding application sees it: free ports with port 0, start
+ * once, idempotent close that closes every worker connection and frees both ports at once.
  */
 class EngineLifecycleTest {
 
@@ -101,11 +101,7 @@ class EngineLifecycleTest {
       EmbeddedEngine clash =
           EmbeddedEngine.builder().host("127.0.0.1").port(running.port()).httpPort(0).build();
       EmbeddedEngine httpClash =
-          EmbeddedEngine.builder()
-              .host("127.0.0.1")
-              .port(0)
-              .httpPort(running.httpPort())
-              .build();
+          EmbeddedEngine.builder().host("127.0.0.1").port(0).httpPort(running.httpPort()).build();
 
       assertThatThrownBy(clash::start).isInstanceOf(RuntimeException.class);
       assertThatThrownBy(httpClash::start).isInstanceOf(RuntimeException.class);

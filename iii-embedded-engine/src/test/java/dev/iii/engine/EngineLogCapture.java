@@ -27,8 +27,10 @@ final class EngineLogCapture implements AutoCloseable {
                 e.getFormattedMessage()
                     + (e.getThrowableProxy() == null
                         ? ""
-                        : " / " + e.getThrowableProxy().getClassName()
-                            + ": " + e.getThrowableProxy().getMessage()))
+                        : " / "
+                            + e.getThrowableProxy().getClassName()
+                            + ": "
+                            + e.getThrowableProxy().getMessage()))
         .toList();
   }
 

@@ -13,8 +13,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Proves {@link EngineMain}'s argument handling on the paths that do not end the JVM: {@code
- * --help}, and a start with {@code --host/--port/--http-port} that prints a ready line with
- * working URLs. (Invalid arguments call {@code System.exit(2)} and cannot be tested in-process.)
+ * --help}, and a start with {@code --host/--port/--http-port} that prints a ready line with working
+ * URLs. (Invalid arguments call {@code System.exit(2)} and cannot be tested in-process.)
  */
 class EngineMainTest {
 

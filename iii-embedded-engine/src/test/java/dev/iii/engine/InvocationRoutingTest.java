@@ -10,10 +10,10 @@ import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Proves how {@code invokefunction} travels from caller to handler and how {@code
- * invocationresult} travels back: same invocation id end to end, {@code _caller_worker_id}
- * injection, verbatim errors, fire-and-forget, {@code void}, unknown functions, handler loss and
- * invocation id normalisation.
+ * Proves how {@code invokefunction} travels from caller to handler and how {@code invocationresult}
+ * travels back: same invocation id end to end, {@code _caller_worker_id} injection, verbatim
+ * errors, fire-and-forget, {@code void}, unknown functions, handler loss and invocation id
+ * normalisation.
  */
 class InvocationRoutingTest extends EngineTestSupport {
 
@@ -41,9 +41,8 @@ class InvocationRoutingTest extends EngineTestSupport {
     assertThat(result)
         .isEqualTo(
             parse(
-                json(
-                        "{'type':'invocationresult','invocation_id':'%s','function_id':'b::echo',"
-                            + "'result':{'y':2}}")
+                json("{'type':'invocationresult','invocation_id':'%s','function_id':'b::echo',"
+                        + "'result':{'y':2}}")
                     .formatted(id)));
   }
 
@@ -54,9 +53,8 @@ class InvocationRoutingTest extends EngineTestSupport {
     registerFunction(b, "b::echo");
 
     a.send(
-        json(
-                "{'type':'invokefunction','invocation_id':'%s','function_id':'b::echo',"
-                    + "'data':{'_caller_worker_id':'spoofed'}}")
+        json("{'type':'invokefunction','invocation_id':'%s','function_id':'b::echo',"
+                + "'data':{'_caller_worker_id':'spoofed'}}")
             .formatted(uuid()));
 
     assertThat(b.awaitInvocation("b::echo").path("data").path("_caller_worker_id").asString())
@@ -87,9 +85,8 @@ class InvocationRoutingTest extends EngineTestSupport {
     String traceparent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
     a.send(
-        json(
-                "{'type':'invokefunction','invocation_id':'%s','function_id':'b::echo','data':{},"
-                    + "'traceparent':'%s','baggage':'k=v'}")
+        json("{'type':'invokefunction','invocation_id':'%s','function_id':'b::echo','data':{},"
+                + "'traceparent':'%s','baggage':'k=v'}")
             .formatted(uuid(), traceparent));
 
     JsonNode invocation = b.awaitInvocation("b::echo");
@@ -109,16 +106,14 @@ class InvocationRoutingTest extends EngineTestSupport {
             .formatted(id));
     JsonNode invocation = b.awaitInvocation("b::fail");
     b.send(
-        json(
-                "{'type':'invocationresult','invocation_id':'%s','function_id':'b::fail',"
-                    + "'error':{'code':'my_code','message':'it broke','stacktrace':'at x.y(z)'}}")
+        json("{'type':'invocationresult','invocation_id':'%s','function_id':'b::fail',"
+                + "'error':{'code':'my_code','message':'it broke','stacktrace':'at x.y(z)'}}")
             .formatted(invocation.path("invocation_id").asString()));
 
     JsonNode result = a.awaitResult(id);
     assertThat(keys(result)).containsExactly("type", "invocation_id", "function_id", "error");
     assertThat(result.path("error"))
-        .isEqualTo(
-            parse(json("{'code':'my_code','message':'it broke','stacktrace':'at x.y(z)'}")));
+        .isEqualTo(parse(json("{'code':'my_code','message':'it broke','stacktrace':'at x.y(z)'}")));
   }
 
   @Test
@@ -133,9 +128,8 @@ class InvocationRoutingTest extends EngineTestSupport {
             .formatted(id));
     b.awaitInvocation("b::both");
     b.send(
-        json(
-                "{'type':'invocationresult','invocation_id':'%s','function_id':'b::both',"
-                    + "'result':{'ok':true},'error':{'code':'invocation_failed','message':'boom'}}")
+        json("{'type':'invocationresult','invocation_id':'%s','function_id':'b::both',"
+                + "'result':{'ok':true},'error':{'code':'invocation_failed','message':'boom'}}")
             .formatted(id));
 
     JsonNode result = a.awaitResult(id);
@@ -174,9 +168,8 @@ class InvocationRoutingTest extends EngineTestSupport {
             .formatted(id));
     b.awaitInvocation("b::void");
     b.send(
-        json(
-                "{'type':'invocationresult','invocation_id':'%s','function_id':'b::void',"
-                    + "'result':null}")
+        json("{'type':'invocationresult','invocation_id':'%s','function_id':'b::void',"
+                + "'result':null}")
             .formatted(id));
 
     // Engine 0.8.3 reads `null` as "no result" (Option<Value>) and omits the key when writing.
@@ -252,7 +245,8 @@ class InvocationRoutingTest extends EngineTestSupport {
 
     a.send(json("{'type':'invokefunction','function_id':'b::log','data':{'n':1}}"));
     a.send(
-        json("{'type':'invokefunction','invocation_id':null,'function_id':'b::log','data':{'n':2}}"));
+        json(
+            "{'type':'invokefunction','invocation_id':null,'function_id':'b::log','data':{'n':2}}"));
 
     for (int n = 1; n <= 2; n++) {
       int expected = n;
@@ -274,9 +268,8 @@ class InvocationRoutingTest extends EngineTestSupport {
     String id = uuid();
 
     a.send(
-        json(
-                "{'type':'invokefunction','invocation_id':'%s','function_id':'b::log','data':{},"
-                    + "'action':{'type':'void'}}")
+        json("{'type':'invokefunction','invocation_id':'%s','function_id':'b::log','data':{},"
+                + "'action':{'type':'void'}}")
             .formatted(id));
 
     JsonNode invocation = b.awaitInvocation("b::log");
@@ -299,10 +292,9 @@ class InvocationRoutingTest extends EngineTestSupport {
     assertThat(a.awaitResult(id))
         .isEqualTo(
             parse(
-                json(
-                        "{'type':'invocationresult','invocation_id':'%s','function_id':'nope::x',"
-                            + "'error':{'code':'function_not_found',"
-                            + "'message':'Function nope::x not found'}}")
+                json("{'type':'invocationresult','invocation_id':'%s','function_id':'nope::x',"
+                        + "'error':{'code':'function_not_found',"
+                        + "'message':'Function nope::x not found'}}")
                     .formatted(id)));
   }
 
@@ -336,9 +328,8 @@ class InvocationRoutingTest extends EngineTestSupport {
     assertThat(a.awaitResult(id, Duration.ofSeconds(2)))
         .isEqualTo(
             parse(
-                json(
-                        "{'type':'invocationresult','invocation_id':'%s','function_id':'b::slow',"
-                            + "'error':{'code':'invocation_stopped','message':'Invocation stopped'}}")
+                json("{'type':'invocationresult','invocation_id':'%s','function_id':'b::slow',"
+                        + "'error':{'code':'invocation_stopped','message':'Invocation stopped'}}")
                     .formatted(id)));
     assertThat(functionIds(a, false)).doesNotContain("b::slow");
     awaitDisconnected(a, b);
@@ -380,9 +371,8 @@ class InvocationRoutingTest extends EngineTestSupport {
     assertThat(invocation.path("invocation_id").asString()).isEqualTo(canonical);
     // The handler may answer with the id in any UUID form too.
     b.send(
-        json(
-                "{'type':'invocationresult','invocation_id':'%s','function_id':'b::echo',"
-                    + "'result':1}")
+        json("{'type':'invocationresult','invocation_id':'%s','function_id':'b::echo',"
+                + "'result':1}")
             .formatted(sent));
     assertThat(a.awaitResult(canonical).path("result").asInt()).isEqualTo(1);
   }
@@ -424,6 +414,5 @@ class InvocationRoutingTest extends EngineTestSupport {
     }
   }
 
-  static final String UUID_PATTERN =
-      "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
+  static final String UUID_PATTERN = "[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}";
 }

@@ -12,8 +12,8 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Proves the engine's message size limits match the official engine's: multi-MiB payloads travel
- * both ways, fragmented messages are joined, and a single frame over 16 MiB closes only the
- * offending connection.
+ * both ways, fragmented messages are joined, and a single frame over 16 MiB or a message over 64
+ * MiB closes only the offending connection.
  */
 class LargePayloadTest extends EngineTestSupport {
 
@@ -54,17 +54,30 @@ class LargePayloadTest extends EngineTestSupport {
                 .formatted(id)
             + "f".repeat(20 * MIB)
             + "\"}";
-    byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
-    int half = bytes.length / 2;
 
-    a.sendFrame(new TextWebSocketFrame(false, 0, Unpooled.wrappedBuffer(bytes, 0, half)));
-    a.sendFrame(
-        new ContinuationWebSocketFrame(
-            true, 0, Unpooled.wrappedBuffer(bytes, half, bytes.length - half)));
+    sendFragmented(a, message, 2);
 
     JsonNode invocation = b.awaitInvocation("b::big", SLOW);
     assertThat(invocation.path("invocation_id").asString()).isEqualTo(id);
     assertThat(invocation.path("data").asString()).hasSize(20 * MIB);
+  }
+
+  @Test
+  void messageOverSixtyFourMibClosesOnlyThatConnection() {
+    RawWorker big = connect();
+    RawWorker b = connect();
+    registerFunction(b, "b::f");
+
+    sendFragmented(
+        big,
+        json("{'type':'invokefunction','function_id':'b::f','data':'")
+            + "x".repeat(65 * MIB)
+            + "\"}",
+        5);
+
+    assertThat(big.awaitClosed(SLOW)).as("oversized message closes the connection").isTrue();
+    assertThat(b.drain()).isEmpty();
+    assertThat(b.callResult("engine::functions::list", "{}").path("functions")).hasSize(1);
   }
 
   @Test
@@ -88,5 +101,21 @@ class LargePayloadTest extends EngineTestSupport {
             .formatted(id));
     b.reply(b.awaitInvocation("b::f"), "\"still serving\"");
     assertThat(c.awaitResult(id).path("result").asString()).isEqualTo("still serving");
+  }
+
+  /** Sends one text message as the given number of frames (a text frame and continuations). */
+  private static void sendFragmented(RawWorker worker, String message, int fragments) {
+    byte[] bytes = message.getBytes(StandardCharsets.UTF_8);
+    int size = (bytes.length + fragments - 1) / fragments;
+    for (int i = 0; i < fragments; i++) {
+      int from = i * size;
+      int length = Math.min(size, bytes.length - from);
+      boolean last = i == fragments - 1;
+      worker.sendFrame(
+          i == 0
+              ? new TextWebSocketFrame(last, 0, Unpooled.wrappedBuffer(bytes, from, length))
+              : new ContinuationWebSocketFrame(
+                  last, 0, Unpooled.wrappedBuffer(bytes, from, length)));
+    }
   }
 }

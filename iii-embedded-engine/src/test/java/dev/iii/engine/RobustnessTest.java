@@ -76,8 +76,12 @@ class RobustnessTest extends EngineTestSupport {
             "{\"type\":\"invocationresult\",\"invocation_id\":\""
                 + uuid()
                 + "\",\"function_id\":\"x\",\"result\":1}"),
-        Arguments.of("unregistertrigger for an unknown trigger", "{\"type\":\"unregistertrigger\",\"id\":\"nope\"}"),
-        Arguments.of("workerregistered from a worker", "{\"type\":\"workerregistered\",\"worker_id\":\"" + uuid() + "\"}"),
+        Arguments.of(
+            "unregistertrigger for an unknown trigger",
+            "{\"type\":\"unregistertrigger\",\"id\":\"nope\"}"),
+        Arguments.of(
+            "workerregistered from a worker",
+            "{\"type\":\"workerregistered\",\"worker_id\":\"" + uuid() + "\"}"),
         Arguments.of("pong from a worker", "{\"type\":\"pong\"}"),
         Arguments.of("empty text frame", ""),
         Arguments.of("blank text frame", "  \n\t "));
@@ -118,8 +122,7 @@ class RobustnessTest extends EngineTestSupport {
     provider.sendAndSync(json("{'type':'registertriggertype','id':'custom','description':'d'}"));
 
     a.send(
-        json(
-            "{'type':'registertrigger','id':'t1','trigger_type':'custom','function_id':'a::f'}"));
+        json("{'type':'registertrigger','id':'t1','trigger_type':'custom','function_id':'a::f'}"));
 
     assertThat(a.drain()).isEmpty();
     assertThat(provider.drain()).isEmpty();
@@ -183,9 +186,8 @@ class RobustnessTest extends EngineTestSupport {
     JsonNode invocation = b.awaitInvocation("b::bin");
     b.sendBinary(
         utf8(
-            json(
-                    "{'type':'invocationresult','invocation_id':'%s','function_id':'b::bin',"
-                        + "'result':'via binary'}")
+            json("{'type':'invocationresult','invocation_id':'%s','function_id':'b::bin',"
+                    + "'result':'via binary'}")
                 .formatted(invocation.path("invocation_id").asString())));
 
     assertThat(a.awaitResult(id).path("result").asString()).isEqualTo("via binary");

@@ -21,17 +21,15 @@ class TriggerTest extends EngineTestSupport {
   }
 
   private static String registerTrigger(String id, String type, String functionId) {
-    return json(
-            "{'type':'registertrigger','id':'%s','trigger_type':'%s','function_id':'%s',"
-                + "'config':{'path':'/hook'}}")
+    return json("{'type':'registertrigger','id':'%s','trigger_type':'%s','function_id':'%s',"
+            + "'config':{'path':'/hook'}}")
         .formatted(id, type, functionId);
   }
 
   private static JsonNode forwardedTrigger(String id, String type, String functionId) {
     return parse(
-        json(
-                "{'type':'registertrigger','id':'%s','trigger_type':'%s','function_id':'%s',"
-                    + "'config':{'path':'/hook'}}")
+        json("{'type':'registertrigger','id':'%s','trigger_type':'%s','function_id':'%s',"
+                + "'config':{'path':'/hook'}}")
             .formatted(id, type, functionId));
   }
 
@@ -52,9 +50,8 @@ class TriggerTest extends EngineTestSupport {
     // Firing a trigger is an ordinary call from the provider.
     String id = uuid();
     provider.send(
-        json(
-                "{'type':'invokefunction','invocation_id':'%s','function_id':'a::handler',"
-                    + "'data':{'fired':true}}")
+        json("{'type':'invokefunction','invocation_id':'%s','function_id':'a::handler',"
+                + "'data':{'fired':true}}")
             .formatted(id));
     a.reply(a.awaitInvocation("a::handler"), "\"handled\"");
     assertThat(provider.awaitResult(id).path("result").asString()).isEqualTo("handled");
@@ -243,8 +240,7 @@ class TriggerTest extends EngineTestSupport {
 
   private static List<String> triggerIds(RawWorker caller) {
     List<String> ids = new ArrayList<>();
-    for (JsonNode trigger :
-        caller.callResult("engine::triggers::list", "{}").path("triggers")) {
+    for (JsonNode trigger : caller.callResult("engine::triggers::list", "{}").path("triggers")) {
       ids.add(trigger.path("id").asString());
     }
     return ids;

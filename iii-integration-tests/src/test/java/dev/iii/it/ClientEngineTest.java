@@ -278,6 +278,29 @@ class ClientEngineTest {
   }
 
   @Test
+  void workerMetricsReachTheEngineUnlessDisabled() throws Exception {
+    III reporting = client("reporting");
+    get(reporting.connect());
+    III quiet =
+        new III(engine.wsUrl(), InitOptions.builder().enableMetricsReporting(false).build());
+    clients.add(quiet);
+    get(quiet.connect());
+
+    await().atMost(WAIT).untilAsserted(() -> {
+      Map<String, Object> metrics = workerById(quiet, reporting.workerId().orElseThrow()).latestMetrics();
+      assertThat(metrics).isNotNull();
+      assertThat(((Number) metrics.get("memory_heap_used")).longValue()).isPositive();
+      assertThat(((Number) metrics.get("uptime_seconds")).longValue()).isNotNegative();
+      assertThat(metrics).containsEntry("runtime", "java").containsKey("timestamp_ms");
+    });
+    assertThat(workerById(reporting, quiet.workerId().orElseThrow()).latestMetrics()).isNull();
+  }
+
+  private static WorkerInfo workerById(III asker, String id) throws Exception {
+    return get(asker.listWorkers()).stream().filter(w -> w.id().equals(id)).findFirst().orElseThrow();
+  }
+
+  @Test
   void onFunctionsAvailableReportsChanges() throws Exception {
     III watcher = client("watcher");
     List<List<String>> seen = new CopyOnWriteArrayList<>();

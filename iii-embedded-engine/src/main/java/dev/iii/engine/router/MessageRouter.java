@@ -28,7 +28,9 @@ import dev.iii.protocol.UnregisterTrigger;
 import dev.iii.protocol.UnregisterTriggerType;
 import dev.iii.protocol.WorkerRegistered;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -52,6 +54,7 @@ public final class MessageRouter {
   private final ServiceRegistry services;
   private final InvocationRouter invocations;
   private final BiConsumer<Worker, RegisterFunction> externalFunctionRegistrar;
+  private final List<Consumer<Worker>> disconnectListeners = new CopyOnWriteArrayList<>();
 
   /**
    * @param externalFunctionRegistrar handles {@code registerfunction} with {@code invocation}
@@ -88,8 +91,14 @@ public final class MessageRouter {
     invocations.haltWorker(worker);
     triggers.removeWorker(worker.id());
     workers.remove(worker);
+    disconnectListeners.forEach(listener -> listener.accept(worker));
     fireWorkerEvent("worker_disconnected", worker);
     log.debug("{} disconnected", worker);
+  }
+
+  /** Lets a module forget what it kept about a worker once the worker is gone. */
+  public void onDisconnect(Consumer<Worker> listener) {
+    disconnectListeners.add(listener);
   }
 
   /** Handles one decoded message from a worker. */

@@ -46,9 +46,14 @@ final class Interop {
 
   /** A Java client of {@code engine}, connected (its worker id is known on return). */
   static III connectJava(EmbeddedEngine engine, String workerName) {
+    return connectJava(engine.wsUrl(), workerName);
+  }
+
+  /** A Java client of the engine at {@code wsUrl}, connected. */
+  static III connectJava(String wsUrl, String workerName) {
     III java =
         new III(
-            engine.wsUrl(),
+            wsUrl,
             InitOptions.builder()
                 .workerName(workerName)
                 .enableMetricsReporting(false)
@@ -187,7 +192,11 @@ final class Interop {
         JsonNode connected =
             node.result(
                 "connect",
-                Map.of("workerName", "node-" + name + "-" + sdkVersion, "invocationTimeoutMs", 10_000));
+                Map.of(
+                    "workerName",
+                    "node-" + name + "-" + sdkVersion,
+                    "invocationTimeoutMs",
+                    10_000));
         String nodeWorkerId = connected.path("workerId").asString();
         return new Fixture(engine, java, node, nodeWorkerId);
       } catch (RuntimeException | Error e) {

@@ -67,7 +67,8 @@ class JavaCallsNodeInteropTest {
     awaitJavaSees(f.java(), id);
 
     assertThat(get(f.java().call(id, Map.of("a", 2, "b", 40)))).isEqualTo(Map.of("sum", 42));
-    assertThat(get(f.java().call(id, Map.of("a", -1.5, "b", 0.25)))).isEqualTo(Map.of("sum", -1.25));
+    assertThat(get(f.java().call(id, Map.of("a", -1.5, "b", 0.25))))
+        .isEqualTo(Map.of("sum", -1.25));
   }
 
   @ParameterizedTest
@@ -114,8 +115,10 @@ class JavaCallsNodeInteropTest {
             input -> {
               Map<?, ?> in = (Map<?, ?>) input;
               return Map.of(
-                  "doubled", ((Number) in.get("x")).intValue() * 2,
-                  "caller", in.get("_caller_worker_id"));
+                  "doubled",
+                  ((Number) in.get("x")).intValue() * 2,
+                  "caller",
+                  in.get("_caller_worker_id"));
             });
     f.node().result("register", Map.of("id", relayId, "behavior", "relay", "target", javaId));
     awaitJavaSees(f.java(), javaId, relayId);

@@ -50,7 +50,8 @@ class NodeCallsJavaInteropTest {
             });
     awaitNodeSees(f.node(), id);
 
-    JsonNode result = f.node().result("call", Map.of("function_id", id, "data", Map.of("name", "Ada")));
+    JsonNode result =
+        f.node().result("call", Map.of("function_id", id, "data", Map.of("name", "Ada")));
 
     assertThat(result.toString()).isEqualTo("{\"greeting\":\"hello Ada\"}");
     assertThat(get(seen)).isEqualTo(Map.of("name", "Ada", "_caller_worker_id", f.nodeWorkerId()));
@@ -114,7 +115,9 @@ class NodeCallsJavaInteropTest {
     JsonNode error = f.node().error("call", Map.of("function_id", id, "data", Map.of()));
 
     assertThat(error.path("code").asString()).as("error %s", error).isEqualTo("not_allowed");
-    assertThat(error.path("message").asString()).as("error %s", error).isEqualTo("you shall not pass");
+    assertThat(error.path("message").asString())
+        .as("error %s", error)
+        .isEqualTo("you shall not pass");
   }
 
   @ParameterizedTest

@@ -4,17 +4,25 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Accepts the SDKs' binary telemetry frames ({@code OTLP}, {@code MTRC}, {@code LOGS} followed by
- * OTLP JSON) and keeps the most recent log records. Spans and metrics are accepted and dropped. A
- * bad frame is logged at debug level and never affects the connection.
+ * OTLP JSON). It keeps the most recent log records and, per worker, the latest value of each worker
+ * gauge (read back as {@code latest_metrics}); spans are accepted and dropped. A bad frame is
+ * logged at debug level and never affects the connection.
  */
 public final class TelemetryStore implements Consumer<byte[]> {
 
@@ -23,6 +31,28 @@ public final class TelemetryStore implements Consumer<byte[]> {
   private final JsonMapper mapper = JsonMapper.builder().build();
   private final int capacity;
   private final Deque<JsonNode> logRecords = new ArrayDeque<>();
+  private final Map<String, Map<String, Point>> gaugesByWorker = new ConcurrentHashMap<>();
+
+  /** The worker gauges the official engine reads, with their {@code latest_metrics} field names. */
+  private static final Map<String, String> WORKER_GAUGES =
+      Map.of(
+          "iii.worker.memory.heap_used", "memory_heap_used",
+          "iii.worker.memory.heap_total", "memory_heap_total",
+          "iii.worker.memory.rss", "memory_rss",
+          "iii.worker.memory.external", "memory_external",
+          "iii.worker.cpu.user_micros", "cpu_user_micros",
+          "iii.worker.cpu.system_micros", "cpu_system_micros",
+          "iii.worker.cpu.percent", "cpu_percent",
+          "iii.worker.event_loop.lag_ms", "event_loop_lag_ms",
+          "iii.worker.uptime_seconds", "uptime_seconds");
+
+  /** Fields reported as floating point; the others are truncated to integers. */
+  private static final Set<String> FLOAT_FIELDS = Set.of("cpu_percent", "event_loop_lag_ms");
+
+  /** Points older than this are not reported as latest. */
+  private static final long METRICS_LOOKBACK_MS = 120_000;
+
+  private record Point(double value, long timeMs) {}
 
   public TelemetryStore(int capacity) {
     this.capacity = capacity;
@@ -31,11 +61,16 @@ public final class TelemetryStore implements Consumer<byte[]> {
   @Override
   public void accept(byte[] frame) {
     String kind = new String(frame, 0, 4, StandardCharsets.US_ASCII);
-    if (!kind.equals("LOGS")) {
+    if (!kind.equals("LOGS") && !kind.equals("MTRC")) {
       return;
     }
     try {
-      JsonNode document = mapper.readTree(new String(frame, 4, frame.length - 4, StandardCharsets.UTF_8));
+      JsonNode document =
+          mapper.readTree(new String(frame, 4, frame.length - 4, StandardCharsets.UTF_8));
+      if (kind.equals("MTRC")) {
+        readMetrics(document);
+        return;
+      }
       for (JsonNode resourceLogs : document.path("resourceLogs")) {
         for (JsonNode scopeLogs : resourceLogs.path("scopeLogs")) {
           for (JsonNode record : scopeLogs.path("logRecords")) {
@@ -46,6 +81,85 @@ public final class TelemetryStore implements Consumer<byte[]> {
     } catch (JacksonException e) {
       log.debug("Dropped a malformed LOGS frame: {}", e.getOriginalMessage());
     }
+  }
+
+  /**
+   * The latest gauges a worker reported within the last two minutes, in the official {@code
+   * latest_metrics} shape, or {@code null} when there are none.
+   */
+  public @Nullable ObjectNode latestMetrics(String workerId, @Nullable String runtime) {
+    Map<String, Point> gauges = gaugesByWorker.get(workerId);
+    if (gauges == null) {
+      return null;
+    }
+    long oldest = System.currentTimeMillis() - METRICS_LOOKBACK_MS;
+    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    long newest = Long.MIN_VALUE;
+    for (Map.Entry<String, Point> gauge : new TreeMap<>(gauges).entrySet()) {
+      Point point = gauge.getValue();
+      if (point.timeMs() < oldest) {
+        continue;
+      }
+      if (FLOAT_FIELDS.contains(gauge.getKey())) {
+        out.put(gauge.getKey(), point.value());
+      } else {
+        out.put(gauge.getKey(), (long) point.value());
+      }
+      newest = Math.max(newest, point.timeMs());
+    }
+    if (out.isEmpty()) {
+      return null;
+    }
+    out.put("timestamp_ms", newest);
+    out.put("runtime", runtime == null ? "unknown" : runtime);
+    return out;
+  }
+
+  /** Forgets a disconnected worker's gauges. */
+  public void forgetWorker(String workerId) {
+    gaugesByWorker.remove(workerId);
+  }
+
+  private void readMetrics(JsonNode document) {
+    for (JsonNode resourceMetrics : document.path("resourceMetrics")) {
+      for (JsonNode scopeMetrics : resourceMetrics.path("scopeMetrics")) {
+        for (JsonNode metric : scopeMetrics.path("metrics")) {
+          String field = WORKER_GAUGES.get(metric.path("name").asString(""));
+          if (field == null) {
+            continue;
+          }
+          for (JsonNode point : metric.path("gauge").path("dataPoints")) {
+            recordGauge(field, point);
+          }
+        }
+      }
+    }
+  }
+
+  private void recordGauge(String field, JsonNode point) {
+    String workerId = null;
+    for (JsonNode attribute : point.path("attributes")) {
+      if ("worker.id".equals(attribute.path("key").asString(""))) {
+        workerId = attribute.path("value").path("stringValue").asString(null);
+      }
+    }
+    JsonNode value = point.has("asDouble") ? point.get("asDouble") : point.get("asInt");
+    if (workerId == null || value == null || !(value.isNumber() || value.isString())) {
+      return;
+    }
+    double number;
+    long timeNanos;
+    try {
+      number = value.isNumber() ? value.asDouble() : Double.parseDouble(value.asString());
+      JsonNode time = point.path("timeUnixNano");
+      timeNanos = time.isNumber() ? time.asLong() : Long.parseLong(time.asString("0"));
+    } catch (NumberFormatException e) {
+      return;
+    }
+    long timeMs = timeNanos == 0 ? System.currentTimeMillis() : timeNanos / 1_000_000;
+    gaugesByWorker
+        .computeIfAbsent(workerId, id -> new ConcurrentHashMap<>())
+        .merge(field, new Point(number, timeMs), (old, next) -> next.timeMs() >= old.timeMs() ? next : old);
   }
 
   /** The retained log records, oldest first (OTLP JSON {@code logRecord} objects). */

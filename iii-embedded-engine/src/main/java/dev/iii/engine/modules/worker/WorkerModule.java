@@ -1,6 +1,7 @@
 package dev.iii.engine.modules.worker;
 
 import dev.iii.engine.modules.channels.ChannelRegistry;
+import dev.iii.engine.modules.telemetry.TelemetryStore;
 import dev.iii.engine.registry.EngineFunction;
 import dev.iii.engine.registry.FunctionRegistry;
 import dev.iii.engine.registry.InvocationError;
@@ -52,6 +53,7 @@ public final class WorkerModule {
   private final InvocationRouter invocations;
   private final MessageRouter messages;
   private final ChannelRegistry channels;
+  private final TelemetryStore telemetry;
   private final ScheduledExecutorService scheduler;
   private final AtomicBoolean functionsChangedScheduled = new AtomicBoolean();
   private volatile List<String> lastAnnouncedIds = List.of();
@@ -63,6 +65,7 @@ public final class WorkerModule {
       InvocationRouter invocations,
       MessageRouter messages,
       ChannelRegistry channels,
+      TelemetryStore telemetry,
       ScheduledExecutorService scheduler) {
     this.workers = workers;
     this.functions = functions;
@@ -70,6 +73,7 @@ public final class WorkerModule {
     this.invocations = invocations;
     this.messages = messages;
     this.channels = channels;
+    this.telemetry = telemetry;
     this.scheduler = scheduler;
   }
 
@@ -253,7 +257,7 @@ public final class WorkerModule {
     ArrayNode list = node.putArray("functions");
     ids.forEach(list::add);
     node.put("active_invocations", worker.invocations().size());
-    node.putNull("latest_metrics");
+    node.set("latest_metrics", orNull(telemetry.latestMetrics(worker.id(), meta.runtime())));
     if (meta.pid() != null) {
       node.put("pid", meta.pid());
     }

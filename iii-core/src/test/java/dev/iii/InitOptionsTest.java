@@ -1,0 +1,99 @@
+package dev.iii;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.Executor;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/** Unit tests of {@link InitOptions}: defaults, builder and validation. */
+class InitOptionsTest {
+
+  @Test
+  void defaults() {
+    InitOptions options = InitOptions.defaults();
+
+    assertThat(options.workerName()).isEqualTo(hostName() + ":" + ProcessHandle.current().pid());
+    assertThat(options.enableMetricsReporting()).isTrue();
+    assertThat(options.invocationTimeout()).isEqualTo(Duration.ofSeconds(30));
+    assertThat(options.reconnection()).isEqualTo(ReconnectionConfig.DEFAULT);
+    assertThat(options.telemetry()).isEqualTo(TelemetryOptions.NONE);
+    assertThat(options.maxQueueSize()).isEqualTo(1000);
+    assertThat(options.jsonMapper()).isNotNull();
+    assertThat(options.handlerExecutor()).isNull();
+  }
+
+  @Test
+  void workerNameIsHostColonPid() {
+    assertThat(InitOptions.builder().build().workerName())
+        .endsWith(":" + ProcessHandle.current().pid())
+        .doesNotStartWith(":");
+  }
+
+  @Test
+  void builderSetsEveryOption() {
+    JsonMapper mapper = JsonMapper.builder().build();
+    Executor executor = Runnable::run;
+    ReconnectionConfig reconnection = ReconnectionConfig.DEFAULT.withMaxRetries(3);
+    TelemetryOptions telemetry = new TelemetryOptions("en", "project", "framework");
+
+    InitOptions options =
+        InitOptions.builder()
+            .workerName("w")
+            .enableMetricsReporting(false)
+            .invocationTimeout(Duration.ofMillis(5))
+            .reconnection(reconnection)
+            .telemetry(telemetry)
+            .maxQueueSize(0)
+            .jsonMapper(mapper)
+            .handlerExecutor(executor)
+            .build();
+
+    assertThat(options)
+        .isEqualTo(
+            new InitOptions(
+                "w", false, Duration.ofMillis(5), reconnection, telemetry, 0, mapper, executor));
+    assertThat(options.toBuilder().build()).isEqualTo(options);
+    assertThat(options.toBuilder().workerName("other").build())
+        .isEqualTo(
+            new InitOptions(
+                "other", false, Duration.ofMillis(5), reconnection, telemetry, 0, mapper, executor));
+  }
+
+  @Test
+  void rejectsNonPositiveTimeout() {
+    assertThatThrownBy(() -> InitOptions.builder().invocationTimeout(Duration.ZERO).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("invocationTimeout");
+    assertThatThrownBy(() -> InitOptions.builder().invocationTimeout(Duration.ofMillis(-1)).build())
+        .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void rejectsNegativeQueueSize() {
+    assertThatThrownBy(() -> InitOptions.builder().maxQueueSize(-1).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("maxQueueSize");
+  }
+
+  @Test
+  void rejectsMissingOptions() {
+    assertThatThrownBy(() -> InitOptions.builder().invocationTimeout(null).build())
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> InitOptions.builder().reconnection(null).build())
+        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> InitOptions.builder().telemetry(null).build())
+        .isInstanceOf(NullPointerException.class);
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (Exception e) {
+      return "localhost";
+    }
+  }
+}
