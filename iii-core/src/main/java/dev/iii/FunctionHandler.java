@@ -3,8 +3,8 @@ package dev.iii;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The body of a function this worker provides. It runs on the client's handler executor, never on
- * a network thread, so it may block.
+ * The body of a function this worker provides. It runs on the client's handler executor, never on a
+ * network thread, so it may block.
  *
  * <p>The input is the call's JSON data as plain Java values: {@code Map<String, Object>}, {@code
  * List<Object>}, {@code String}, {@code Number}, {@code Boolean} or {@code null}. Calls routed by

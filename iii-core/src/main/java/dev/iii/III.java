@@ -118,6 +118,7 @@ public final class III implements IIIClient {
   private final @Nullable ExecutorService ownedHandlerExecutor;
   private final ExecutorService callbackExecutor;
   private final ScheduledExecutorService scheduler;
+  private final ExecutorService eventExecutor;
 
   /** Guards the connection state, the registrations and the offline queue. */
   private final Object lock = new Object();
@@ -128,6 +129,7 @@ public final class III implements IIIClient {
   private final Map<String, RegisterService> serviceRegistrations = new LinkedHashMap<>();
   private final ArrayDeque<Queued> offlineQueue = new ArrayDeque<>();
   private @Nullable Session session;
+  private @Nullable Session connecting;
   private boolean running;
   private boolean shuttingDown;
   private int attempt;
@@ -141,9 +143,10 @@ public final class III implements IIIClient {
   private final Map<String, LocalFunction> handlers = new ConcurrentHashMap<>();
 
   private final Map<String, TriggerHandler> triggerHandlers = new ConcurrentHashMap<>();
-  private final Map<String, TriggerConfig> armedTriggers = new ConcurrentHashMap<>();
+  private final Map<String, ArmedTrigger> armedTriggers = new ConcurrentHashMap<>();
   private final Map<String, PendingCall> pending = new ConcurrentHashMap<>();
-  private final List<Consumer<ConnectionState>> stateListeners = new CopyOnWriteArrayList<>();
+  private final List<StateListener> stateListeners = new CopyOnWriteArrayList<>();
+  private long stateVersion;
   private volatile ConnectionState state = ConnectionState.DISCONNECTED;
   private volatile @Nullable String workerId;
 
@@ -170,6 +173,7 @@ public final class III implements IIIClient {
     }
     this.callbackExecutor = Executors.newCachedThreadPool(new DaemonThreads("iii-callback"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("iii-scheduler"));
+    this.eventExecutor = Executors.newSingleThreadExecutor(new DaemonThreads("iii-events"));
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -211,8 +215,9 @@ public final class III implements IIIClient {
       if (metricsTask != null) {
         metricsTask.cancel(false);
       }
-      closing = session;
+      closing = session != null ? session : connecting;
       session = null;
+      connecting = null;
       workerId = null;
       queued = new ArrayList<>(offlineQueue);
       offlineQueue.clear();
@@ -255,9 +260,16 @@ public final class III implements IIIClient {
   @Override
   public Runnable onConnectionStateChange(Consumer<ConnectionState> listener) {
     Objects.requireNonNull(listener, "listener");
-    stateListeners.add(listener);
-    listener.accept(state);
-    return () -> stateListeners.remove(listener);
+    StateListener entry = new StateListener(listener);
+    long version;
+    ConnectionState current;
+    synchronized (lock) {
+      version = stateVersion;
+      current = state;
+      stateListeners.add(entry);
+    }
+    entry.deliver(version, current);
+    return () -> stateListeners.remove(entry);
   }
 
   /** The engine address this client connects to. */
@@ -285,11 +297,7 @@ public final class III implements IIIClient {
       @Nullable String description,
       @Nullable Map<String, ?> metadata) {
     Objects.requireNonNull(handler, "handler");
-    return register(
-        id,
-        description,
-        metadata,
-        (data, context) -> handler.handle(toJava(data)));
+    return register(id, description, metadata, (data, context) -> handler.handle(toJava(data)));
   }
 
   @Override
@@ -301,7 +309,8 @@ public final class III implements IIIClient {
         id,
         null,
         null,
-        (data, context) -> handler.handle(data.isNull() ? null : mapper.treeToValue(data, inputType)));
+        (data, context) ->
+            handler.handle(data.isNull() ? null : mapper.treeToValue(data, inputType)));
   }
 
   private FunctionRef register(
@@ -311,7 +320,8 @@ public final class III implements IIIClient {
       LocalFunction function) {
     requireId(id, "function id");
     RegisterFunction message =
-        new RegisterFunction(id, description, metadata == null ? null : mapper.valueToTree(metadata));
+        new RegisterFunction(
+            id, description, metadata == null ? null : mapper.valueToTree(metadata));
     synchronized (lock) {
       if (functionRegistrations.containsKey(id)) {
         throw new IllegalStateException("function id already registered: " + id);
@@ -435,7 +445,8 @@ public final class III implements IIIClient {
       String functionId, @Nullable Object data, Class<T> resultType, Duration timeout) {
     Objects.requireNonNull(resultType, "resultType");
     return invoke(functionId, data, timeout)
-        .thenApply(node -> node == null || node.isNull() ? null : mapper.treeToValue(node, resultType));
+        .thenApply(
+            node -> node == null || node.isNull() ? null : mapper.treeToValue(node, resultType));
   }
 
   @Override
@@ -445,7 +456,16 @@ public final class III implements IIIClient {
     checkSize(functionId, json);
     synchronized (lock) {
       if (shuttingDown) {
-        throw new IIIException(IIIException.SHUTDOWN, "client is shut down", functionId, null, null);
+        throw new IIIException(
+            IIIException.SHUTDOWN, "client is shut down", functionId, null, null);
+      }
+      if (state == ConnectionState.FAILED) {
+        throw new IIIException(
+            IIIException.CONNECTION_FAILED,
+            "not connected: reconnection gave up",
+            functionId,
+            null,
+            null);
       }
       if (!sendIfConnected(json, null)) {
         enqueue(new Queued(json, null, functionId));
@@ -470,18 +490,18 @@ public final class III implements IIIClient {
     pending.put(invocationId, call);
     try {
       call.timeoutTask =
-        scheduler.schedule(
-            () ->
-                failCall(
-                    call,
-                    new IIIException(
-                        IIIException.TIMEOUT,
-                        "Invocation timed out after " + timeout.toMillis() + " ms",
-                        functionId,
-                        null,
-                        null)),
-            timeout.toMillis(),
-            TimeUnit.MILLISECONDS);
+          scheduler.schedule(
+              () ->
+                  failCall(
+                      call,
+                      new IIIException(
+                          IIIException.TIMEOUT,
+                          "Invocation timed out after " + timeout.toMillis() + " ms",
+                          functionId,
+                          null,
+                          null)),
+              timeout.toMillis(),
+              TimeUnit.MILLISECONDS);
     } catch (RejectedExecutionException e) {
       failCall(call, new IIIException(IIIException.SHUTDOWN, "client is shut down"));
       return call.future;
@@ -543,12 +563,15 @@ public final class III implements IIIClient {
   /** Starts one connection attempt. Called with the lock held. */
   private void openConnection() {
     Session attemptSession = new Session();
+    connecting = attemptSession;
     Mono<Void> run =
         webSocketClient.execute(
             address,
             ws -> {
               attemptSession.webSocket = ws;
-              onOpen(attemptSession);
+              if (!onOpen(attemptSession)) {
+                return ws.close(CloseStatus.GOING_AWAY);
+              }
               Mono<Void> inbound =
                   ws.receive()
                       .doOnNext(message -> onFrame(attemptSession, message))
@@ -556,14 +579,16 @@ public final class III implements IIIClient {
                       .doFinally(signal -> attemptSession.complete());
               Mono<Void> outbound =
                   ws.send(
-                      attemptSession.outbound
+                      attemptSession
+                          .outbound
                           .asFlux()
                           .map(
                               frame ->
                                   frame instanceof byte[] bytes
                                       ? ws.binaryMessage(factory -> factory.wrap(bytes))
                                       : ws.textMessage((String) frame)));
-              return Mono.when(inbound, outbound);
+              // Both sides fail on a reset; delaying errors reports one, rather than dropping one.
+              return Mono.whenDelayError(inbound, outbound);
             });
     attemptSession.disposable =
         run.subscribe(
@@ -573,13 +598,14 @@ public final class III implements IIIClient {
   }
 
   /** The socket is open: send every registration, the offline queue, then the metadata. */
-  private void onOpen(Session opened) {
+  private boolean onOpen(Session opened) {
     synchronized (lock) {
       if (!running) {
         opened.complete();
-        return;
+        return false; // shut down while the handshake was under way
       }
       session = opened;
+      connecting = null;
       opened.open = true;
       attempt = 0;
       triggerTypeRegistrations.values().forEach(m -> opened.emit(codec.encode(m)));
@@ -604,6 +630,7 @@ public final class III implements IIIClient {
           "Connected to iii engine at {}{}",
           address,
           flushed > 0 ? " (sent " + flushed + " queued calls)" : "");
+      return true;
     }
   }
 
@@ -617,6 +644,9 @@ public final class III implements IIIClient {
       if (session == closed) {
         session = null;
         workerId = null;
+      }
+      if (connecting == closed) {
+        connecting = null;
       }
       for (PendingCall call : pending.values()) {
         if (call.sentOn == closed) {
@@ -669,9 +699,19 @@ public final class III implements IIIClient {
       log.warn("Connection to iii engine at {} lost ({}); reconnecting", address, cause);
     } else if (attempt % 10 == 1) {
       // The first failure and every tenth: a wrong address should not go unnoticed, nor flood logs.
-      log.warn("Cannot connect to iii engine at {} ({}); retry {} in {} ms", address, cause, attempt, delay.toMillis());
+      log.warn(
+          "Cannot connect to iii engine at {} ({}); retry {} in {} ms",
+          address,
+          cause,
+          attempt,
+          delay.toMillis());
     } else {
-      log.debug("Cannot connect to iii engine at {} ({}); retry {} in {} ms", address, cause, attempt, delay.toMillis());
+      log.debug(
+          "Cannot connect to iii engine at {} ({}); retry {} in {} ms",
+          address,
+          cause,
+          attempt,
+          delay.toMillis());
     }
     setState(ConnectionState.RECONNECTING);
     reconnectTask =
@@ -718,7 +758,7 @@ public final class III implements IIIClient {
     if (message instanceof InvocationResult result) {
       onResult(result);
     } else if (message instanceof InvokeFunction invoke) {
-      onInvoke(invoke);
+      onInvoke(from, invoke);
     } else if (message instanceof WorkerRegistered registered) {
       workerId = registered.workerId();
       startMetricsReporting(from);
@@ -729,7 +769,7 @@ public final class III implements IIIClient {
       }
       callbackExecutor.execute(() -> connected.complete(null));
     } else if (message instanceof RegisterTrigger register) {
-      onTriggerRegistration(register);
+      onTriggerRegistration(from, register);
     } else if (message instanceof UnregisterTrigger unregister) {
       onTriggerUnregistration(unregister);
     } else if (message instanceof Ping) {
@@ -784,7 +824,8 @@ public final class III implements IIIClient {
     if (error != null) {
       failCall(
           call,
-          new IIIException(error.code(), error.message(), call.functionId, error.stacktrace(), null));
+          new IIIException(
+              error.code(), error.message(), call.functionId, error.stacktrace(), null));
     } else {
       completeCall(call, result.result());
     }
@@ -816,21 +857,22 @@ public final class III implements IIIClient {
   // ---------------------------------------------------------------------------------------------
   // Invocations of our functions
 
-  private void onInvoke(InvokeFunction invoke) {
+  private void onInvoke(Session from, InvokeFunction invoke) {
     LocalFunction function = handlers.get(invoke.functionId());
     if (function == null) {
       reply(
+          from,
           invoke,
           null,
           new ErrorBody(
-              IIIException.FUNCTION_NOT_FOUND,
-              "Function '" + invoke.functionId() + "' not found"));
+              IIIException.FUNCTION_NOT_FOUND, "Function '" + invoke.functionId() + "' not found"));
       return;
     }
     try {
-      handlerExecutor.execute(() -> runHandler(function, invoke));
+      handlerExecutor.execute(() -> runHandler(from, function, invoke));
     } catch (RejectedExecutionException e) {
       reply(
+          from,
           invoke,
           null,
           new ErrorBody(
@@ -839,7 +881,7 @@ public final class III implements IIIClient {
     }
   }
 
-  private void runHandler(LocalFunction function, InvokeFunction invoke) {
+  private void runHandler(Session from, LocalFunction function, InvokeFunction invoke) {
     Context context = Context.of(invoke.functionId(), invoke.invocationId());
     Object output;
     MDC.put(ContextLogger.MDC_FUNCTION_ID, invoke.functionId());
@@ -849,7 +891,7 @@ public final class III implements IIIClient {
     try {
       output = Context.with(context, () -> function.handle(invoke.data(), context));
     } catch (Throwable failure) {
-      replyFailure(invoke, failure);
+      replyFailure(from, invoke, failure);
       return;
     } finally {
       MDC.remove(ContextLogger.MDC_FUNCTION_ID);
@@ -857,14 +899,14 @@ public final class III implements IIIClient {
     }
     CompletionStage<?> stage = asStage(output);
     if (stage == null) {
-      replySuccess(invoke, output);
+      replySuccess(from, invoke, output);
     } else {
       stage.whenComplete(
           (value, failure) -> {
             if (failure != null) {
-              replyFailure(invoke, failure);
+              replyFailure(from, invoke, failure);
             } else {
-              replySuccess(invoke, value);
+              replySuccess(from, invoke, value);
             }
           });
     }
@@ -880,33 +922,47 @@ public final class III implements IIIClient {
     return null;
   }
 
-  private void replySuccess(InvokeFunction invoke, @Nullable Object value) {
+  private void replySuccess(Session from, InvokeFunction invoke, @Nullable Object value) {
     JsonNode result;
     try {
       result = value == null ? null : toNode(value);
     } catch (RuntimeException e) {
       replyFailure(
+          from,
           invoke,
           new IIIException(
               IIIException.INVOCATION_FAILED,
-              "result of " + invoke.functionId() + " cannot be written as JSON: " + e.getMessage()));
+              "result of "
+                  + invoke.functionId()
+                  + " cannot be written as JSON: "
+                  + e.getMessage()));
       return;
     }
-    reply(invoke, result, null);
+    reply(from, invoke, result, null);
   }
 
-  private void replyFailure(InvokeFunction invoke, Throwable failure) {
+  private void replyFailure(Session from, InvokeFunction invoke, Throwable failure) {
     Throwable cause = unwrap(failure);
     if (cause instanceof IIIException iii) {
-      reply(invoke, null, new ErrorBody(iii.code(), iii.errorMessage(), stackTrace(cause)));
+      reply(from, invoke, null, new ErrorBody(iii.code(), iii.errorMessage(), stackTrace(cause)));
       return;
     }
     log.debug("Function {} failed", invoke.functionId(), cause);
     String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName();
-    reply(invoke, null, new ErrorBody(IIIException.INVOCATION_FAILED, message, stackTrace(cause)));
+    reply(
+        from,
+        invoke,
+        null,
+        new ErrorBody(IIIException.INVOCATION_FAILED, message, stackTrace(cause)));
   }
 
-  private void reply(InvokeFunction invoke, @Nullable JsonNode result, @Nullable ErrorBody error) {
+  /**
+   * Answers an invocation on the connection it came from. If that connection has dropped, the
+   * engine has already ended the invocation, so the answer is dropped: a new connection's engine
+   * session would not know the id.
+   */
+  private void reply(
+      Session from, InvokeFunction invoke, @Nullable JsonNode result, @Nullable ErrorBody error) {
     String invocationId = invoke.invocationId();
     if (invocationId == null) {
       if (error != null) {
@@ -916,24 +972,28 @@ public final class III implements IIIClient {
     }
     InvocationResult message =
         new InvocationResult(
-            invocationId, invoke.functionId(), result, error, invoke.traceparent(), invoke.baggage());
-    String json = codec.encode(message);
-    synchronized (lock) {
-      if (!sendIfConnected(json, null)) {
-        // The engine ended this invocation when the connection dropped; nobody waits for it.
-        log.debug("Dropped the result of {} ({}): not connected", invoke.functionId(), invocationId);
-      }
+            invocationId,
+            invoke.functionId(),
+            result,
+            error,
+            invoke.traceparent(),
+            invoke.baggage());
+    if (!from.open || !from.emit(codec.encode(message))) {
+      log.debug(
+          "Dropped the result of {} ({}): its connection is gone",
+          invoke.functionId(),
+          invocationId);
     }
   }
 
   // ---------------------------------------------------------------------------------------------
   // Trigger types we provide
 
-  private void onTriggerRegistration(RegisterTrigger register) {
+  private void onTriggerRegistration(Session from, RegisterTrigger register) {
     TriggerHandler handler = triggerHandlers.get(register.triggerType());
     if (handler == null) {
       sendTriggerResult(
-          register, new ErrorBody("trigger_type_not_found", "Trigger type not found"));
+          from, register, new ErrorBody("trigger_type_not_found", "Trigger type not found"));
       return;
     }
     TriggerConfig config =
@@ -941,12 +1001,24 @@ public final class III implements IIIClient {
     runOnHandlerExecutor(
         () -> {
           try {
-            handler.registerTrigger(config);
-            armedTriggers.put(register.id(), config);
-            sendTriggerResult(register, null);
+            ArmedTrigger previous = armedTriggers.get(register.id());
+            // After a reconnect the engine hands over the same triggers again: arm each once.
+            if (previous == null || !previous.config().equals(config)) {
+              if (previous != null) {
+                previous.handler().unregisterTrigger(previous.config());
+              }
+              handler.registerTrigger(config);
+              armedTriggers.put(register.id(), new ArmedTrigger(handler, config));
+            }
+            sendTriggerResult(from, register, null);
           } catch (Exception e) {
-            log.warn("Trigger type {} refused trigger {}: {}", register.triggerType(), register.id(), e.getMessage());
+            log.warn(
+                "Trigger type {} refused trigger {}: {}",
+                register.triggerType(),
+                register.id(),
+                e.getMessage());
             sendTriggerResult(
+                from,
                 register,
                 new ErrorBody("trigger_registration_failed", String.valueOf(e.getMessage())));
           }
@@ -954,29 +1026,27 @@ public final class III implements IIIClient {
   }
 
   private void onTriggerUnregistration(UnregisterTrigger unregister) {
-    TriggerConfig config = armedTriggers.remove(unregister.id());
-    TriggerHandler handler =
-        unregister.triggerType() == null ? null : triggerHandlers.get(unregister.triggerType());
-    if (config == null || handler == null) {
+    ArmedTrigger armed = armedTriggers.remove(unregister.id());
+    if (armed == null) {
       return;
     }
     runOnHandlerExecutor(
         () -> {
           try {
-            handler.unregisterTrigger(config);
+            armed.handler().unregisterTrigger(armed.config());
           } catch (Exception e) {
-            log.warn("Trigger type {} failed to unregister trigger {}", unregister.triggerType(), unregister.id(), e);
+            log.warn("Failed to unregister trigger {}", unregister.id(), e);
           }
         });
   }
 
-  private void sendTriggerResult(RegisterTrigger register, @Nullable ErrorBody error) {
-    String json =
-        codec.encode(
-            new TriggerRegistrationResult(
-                register.id(), register.triggerType(), register.functionId(), error));
-    synchronized (lock) {
-      sendIfConnected(json, null);
+  private void sendTriggerResult(
+      Session from, RegisterTrigger register, @Nullable ErrorBody error) {
+    if (from.open) {
+      from.emit(
+          codec.encode(
+              new TriggerRegistrationResult(
+                  register.id(), register.triggerType(), register.functionId(), error)));
     }
   }
 
@@ -1014,7 +1084,11 @@ public final class III implements IIIClient {
     if (options.maxQueueSize() == 0) {
       queued.fail(
           new IIIException(
-              IIIException.QUEUE_OVERFLOW, "not connected and offline queue disabled", queued.functionId, null, null));
+              IIIException.QUEUE_OVERFLOW,
+              "not connected and offline queue disabled",
+              queued.functionId,
+              null,
+              null));
       return;
     }
     if (offlineQueue.size() >= options.maxQueueSize()) {
@@ -1034,23 +1108,15 @@ public final class III implements IIIClient {
     offlineQueue.addLast(queued);
   }
 
-  /** Called with the lock held; listeners are told in order on the scheduler thread. */
+  /** Called with the lock held; listeners are told in order on the event thread. */
   private void setState(ConnectionState next) {
     if (state == next) {
       return;
     }
     state = next;
+    long version = ++stateVersion;
     try {
-      scheduler.execute(
-          () -> {
-            for (Consumer<ConnectionState> listener : stateListeners) {
-              try {
-                listener.accept(next);
-              } catch (RuntimeException e) {
-                log.warn("Connection state listener failed", e);
-              }
-            }
-          });
+      eventExecutor.execute(() -> stateListeners.forEach(l -> l.deliver(version, next)));
     } catch (RejectedExecutionException e) {
       // Shut down: nobody is listening any more.
     }
@@ -1081,6 +1147,7 @@ public final class III implements IIIClient {
 
   private void releaseThreads() {
     scheduler.shutdown();
+    eventExecutor.shutdown();
     callbackExecutor.shutdown();
     if (ownedHandlerExecutor != null) {
       ownedHandlerExecutor.shutdown();
@@ -1152,7 +1219,8 @@ public final class III implements IIIClient {
     Objects.requireNonNull(address, "address");
     URI uri = URI.create(address);
     if (!"ws".equals(uri.getScheme()) && !"wss".equals(uri.getScheme())) {
-      throw new IllegalArgumentException("engine address must be a ws:// or wss:// URL: " + address);
+      throw new IllegalArgumentException(
+          "engine address must be a ws:// or wss:// URL: " + address);
     }
     return uri;
   }
@@ -1173,6 +1241,7 @@ public final class III implements IIIClient {
 
     /** Text frames as {@code String}, binary frames as {@code byte[]}. */
     final Sinks.Many<Object> outbound = Sinks.many().unicast().onBackpressureBuffer();
+
     volatile boolean open;
     volatile @Nullable WebSocketSession webSocket;
     volatile @Nullable Disposable disposable;
@@ -1198,6 +1267,32 @@ public final class III implements IIIClient {
         return Mono.empty();
       }
       return ws.close(CloseStatus.NORMAL).then(ws.closeStatus()).then();
+    }
+  }
+
+  /** A trigger a {@link TriggerHandler} of ours has armed. */
+  private record ArmedTrigger(TriggerHandler handler, TriggerConfig config) {}
+
+  /** A state listener, told each state change once and in order. */
+  private static final class StateListener {
+
+    private final Consumer<ConnectionState> consumer;
+    private long seen = -1;
+
+    StateListener(Consumer<ConnectionState> consumer) {
+      this.consumer = consumer;
+    }
+
+    synchronized void deliver(long version, ConnectionState next) {
+      if (version <= seen) {
+        return;
+      }
+      seen = version;
+      try {
+        consumer.accept(next);
+      } catch (RuntimeException e) {
+        log.warn("Connection state listener failed", e);
+      }
     }
   }
 

@@ -74,8 +74,8 @@ public interface IIIClient extends AutoCloseable {
    * Calls a function and waits for its result, for at most the client's invocation timeout.
    *
    * @param data the input: anything Jackson can write
-   * @return the result as plain Java values ({@code Map}, {@code List}, {@code String}…), or
-   *     {@code null}
+   * @return the result as plain Java values ({@code Map}, {@code List}, {@code String}…), or {@code
+   *     null}
    */
   CompletableFuture<@Nullable Object> call(String functionId, @Nullable Object data);
 
@@ -94,6 +94,9 @@ public interface IIIClient extends AutoCloseable {
   /**
    * Invokes a function without waiting for, or receiving, any result (fire-and-forget). Queued
    * while disconnected.
+   *
+   * @throws IIIException code {@code shutdown} after {@link #shutdown()}, {@code connection_failed}
+   *     once reconnection gave up
    */
   void callVoid(String functionId, @Nullable Object data);
 
@@ -116,7 +119,9 @@ public interface IIIClient extends AutoCloseable {
    */
   Trigger registerTrigger(String type, String functionId, @Nullable Object config);
 
-  /** Provides a custom trigger type: the engine hands every trigger of the type to {@code handler}. */
+  /**
+   * Provides a custom trigger type: the engine hands every trigger of the type to {@code handler}.
+   */
   void registerTriggerType(String id, String description, TriggerHandler handler);
 
   /** Stops providing a trigger type. */

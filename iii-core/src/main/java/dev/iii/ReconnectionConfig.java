@@ -5,8 +5,8 @@ import java.util.Objects;
 
 /**
  * How the client reconnects after losing the engine: exponential backoff with jitter. The delay
- * before attempt {@code n} (from 0) is {@code min(initialDelay × multiplier^n, maxDelay)}, moved
- * at random by up to ± {@code jitter} of itself.
+ * before attempt {@code n} (from 0) is {@code min(initialDelay × multiplier^n, maxDelay)}, moved at
+ * random by up to ± {@code jitter} of itself.
  *
  * @param initialDelay delay before the first retry (1 s)
  * @param maxDelay upper bound of the delay (30 s)
@@ -28,14 +28,15 @@ public record ReconnectionConfig(
     if (initialDelay.isNegative() || maxDelay.isNegative()) {
       throw new IllegalArgumentException("reconnection delays must not be negative");
     }
-    if (multiplier < 1.0) {
+    if (!(multiplier >= 1.0)) { // also rejects NaN
       throw new IllegalArgumentException("multiplier must be at least 1, was " + multiplier);
     }
-    if (jitter < 0.0 || jitter > 1.0) {
+    if (!(jitter >= 0.0 && jitter <= 1.0)) {
       throw new IllegalArgumentException("jitter must be between 0 and 1, was " + jitter);
     }
     if (maxRetries < -1) {
-      throw new IllegalArgumentException("maxRetries must be -1 (forever) or more, was " + maxRetries);
+      throw new IllegalArgumentException(
+          "maxRetries must be -1 (forever) or more, was " + maxRetries);
     }
   }
 

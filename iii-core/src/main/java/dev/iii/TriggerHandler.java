@@ -1,8 +1,8 @@
 package dev.iii;
 
 /**
- * Implements a custom trigger type: the engine hands every trigger of the type to this worker.
- * Both methods run on the handler executor; a thrown exception is reported back to the engine as a
+ * Implements a custom trigger type: the engine hands every trigger of the type to this worker. Both
+ * methods run on the handler executor; a thrown exception is reported back to the engine as a
  * refused registration.
  */
 public interface TriggerHandler {

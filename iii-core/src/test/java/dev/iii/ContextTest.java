@@ -89,8 +89,7 @@ class ContextTest {
           Context.with(
               Context.of("f", "i"),
               () ->
-                  CompletableFuture.supplyAsync(() -> Context.current().functionId(), other)
-                      .get());
+                  CompletableFuture.supplyAsync(() -> Context.current().functionId(), other).get());
 
       assertThat(seenElsewhere).isNull();
     } finally {
@@ -100,7 +99,6 @@ class ContextTest {
 
   @Test
   void requiresALogger() {
-    assertThatThrownBy(() -> new Context("f", "i", null))
-        .isInstanceOf(NullPointerException.class);
+    assertThatThrownBy(() -> new Context("f", "i", null)).isInstanceOf(NullPointerException.class);
   }
 }

@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.Predicate;
+import org.awaitility.core.ConditionFactory;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Publisher;
 import reactor.core.publisher.Mono;
@@ -42,7 +43,9 @@ final class FakeEngine implements AutoCloseable {
   private final AtomicInteger rejectedHandshakes = new AtomicInteger();
   private final int port;
   private volatile boolean sendWorkerRegistered = true;
-  private volatile boolean rejectHandshakes;
+  private final AtomicInteger handshakesToReject = new AtomicInteger();
+  private final AtomicInteger heldHandshakes = new AtomicInteger();
+  private volatile @Nullable CompletableFuture<Void> handshakeGate;
   private volatile @Nullable DisposableServer server;
 
   private FakeEngine() {
@@ -54,6 +57,11 @@ final class FakeEngine implements AutoCloseable {
   /** Binds a new fake engine to a free port of 127.0.0.1. */
   static FakeEngine start() {
     return new FakeEngine();
+  }
+
+  /** Awaitility, polling often, for at most {@link #WAIT}. */
+  static ConditionFactory waiting() {
+    return await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(5));
   }
 
   /** Parses JSON written with single quotes, to keep frames readable in tests. */
@@ -71,10 +79,20 @@ final class FakeEngine implements AutoCloseable {
             routes ->
                 routes
                     .route(
-                        request -> rejectHandshakes,
+                        request -> handshakesToReject.getAndUpdate(n -> n > 0 ? n - 1 : 0) > 0,
                         (request, response) -> {
                           rejectedHandshakes.incrementAndGet();
                           return response.status(HttpResponseStatus.SERVICE_UNAVAILABLE).send();
+                        })
+                    .route(
+                        request -> handshakeGate != null,
+                        (request, response) -> {
+                          CompletableFuture<Void> gate = handshakeGate;
+                          heldHandshakes.incrementAndGet();
+                          // Defer: sendWebsocket starts the upgrade when called.
+                          Mono<Void> open =
+                              Mono.defer(() -> response.sendWebsocket(this::serve, spec));
+                          return gate == null ? open : Mono.fromFuture(gate).then(open);
                         })
                     .ws("/", this::serve, spec))
         .bindNow();
@@ -90,6 +108,7 @@ final class FakeEngine implements AutoCloseable {
     Mono<Void> inbound =
         in.aggregateFrames(MAX_FRAME_PAYLOAD)
             .receiveFrames()
+            // Protocol messages are text; binary frames (worker metrics) are not recorded.
             .ofType(TextWebSocketFrame.class)
             .map(TextWebSocketFrame::text)
             .doOnNext(conn::onFrame)
@@ -149,14 +168,40 @@ final class FakeEngine implements AutoCloseable {
     return reply;
   }
 
-  /** Answers handshakes with 503 (counted) instead of upgrading them. */
+  /** Answers handshakes with 503 (counted) instead of upgrading them, or stops doing so. */
   FakeEngine rejectHandshakes(boolean reject) {
-    this.rejectHandshakes = reject;
+    handshakesToReject.set(reject ? Integer.MAX_VALUE : 0);
+    return this;
+  }
+
+  /** Answers the next {@code count} handshakes with 503, then accepts again. */
+  FakeEngine rejectNextHandshakes(int count) {
+    handshakesToReject.set(count);
     return this;
   }
 
   int rejectedHandshakes() {
     return rejectedHandshakes.get();
+  }
+
+  /** Holds every handshake (unanswered) until {@link #releaseHandshakes()}. */
+  FakeEngine holdHandshakes() {
+    handshakeGate = new CompletableFuture<>();
+    return this;
+  }
+
+  /** Completes the held handshakes and stops holding new ones. */
+  void releaseHandshakes() {
+    CompletableFuture<Void> gate = handshakeGate;
+    handshakeGate = null;
+    if (gate != null) {
+      gate.complete(null);
+    }
+  }
+
+  /** How many handshakes have been held so far. */
+  int heldHandshakes() {
+    return heldHandshakes.get();
   }
 
   /** Stops listening: new connections are refused. Open connections stay open. */
@@ -182,7 +227,7 @@ final class FakeEngine implements AutoCloseable {
 
   /** The {@code index}th connection (from 0), waiting for it to be accepted. */
   Conn awaitConnection(int index) {
-    await().atMost(WAIT).until(() -> connections.size() > index);
+    waiting().until(() -> connections.size() > index);
     return connections.get(index);
   }
 
@@ -194,6 +239,7 @@ final class FakeEngine implements AutoCloseable {
 
   @Override
   public void close() {
+    releaseHandshakes();
     connections.forEach(Conn::drop);
     stopListening();
   }
@@ -270,20 +316,19 @@ final class FakeEngine implements AutoCloseable {
     }
 
     /**
-     * Round trip: sends a ping and waits for the pong, so every frame the client sent before it
-     * has arrived. Returns the frames received before, without pongs.
+     * Round trip: sends a ping and waits for the pong, so every frame the client sent before it has
+     * arrived. Returns the frames received before, without pongs.
      */
     List<JsonNode> settle() {
       int before = pongs.get();
       send("{\"type\":\"ping\"}");
-      await().atMost(WAIT).until(() -> pongs.get() > before);
+      waiting().until(() -> pongs.get() > before);
       return receivedWithoutPongs();
     }
 
     /** Waits for the first frame matching {@code match}. */
     JsonNode awaitFrame(Predicate<JsonNode> match) {
-      return await()
-          .atMost(WAIT)
+      return waiting()
           .until(() -> received.stream().filter(match).findFirst(), found -> found.isPresent())
           .orElseThrow();
     }

@@ -18,6 +18,7 @@ class InitOptionsTest {
 
     assertThat(options.workerName()).isEqualTo(hostName() + ":" + ProcessHandle.current().pid());
     assertThat(options.enableMetricsReporting()).isTrue();
+    assertThat(options.metricsReportingInterval()).isEqualTo(Duration.ofSeconds(60));
     assertThat(options.invocationTimeout()).isEqualTo(Duration.ofSeconds(30));
     assertThat(options.reconnection()).isEqualTo(ReconnectionConfig.DEFAULT);
     assertThat(options.telemetry()).isEqualTo(TelemetryOptions.NONE);
@@ -44,6 +45,7 @@ class InitOptionsTest {
         InitOptions.builder()
             .workerName("w")
             .enableMetricsReporting(false)
+            .metricsReportingInterval(Duration.ofSeconds(7))
             .invocationTimeout(Duration.ofMillis(5))
             .reconnection(reconnection)
             .telemetry(telemetry)
@@ -55,12 +57,28 @@ class InitOptionsTest {
     assertThat(options)
         .isEqualTo(
             new InitOptions(
-                "w", false, Duration.ofMillis(5), reconnection, telemetry, 0, mapper, executor));
+                "w",
+                false,
+                Duration.ofSeconds(7),
+                Duration.ofMillis(5),
+                reconnection,
+                telemetry,
+                0,
+                mapper,
+                executor));
     assertThat(options.toBuilder().build()).isEqualTo(options);
     assertThat(options.toBuilder().workerName("other").build())
         .isEqualTo(
             new InitOptions(
-                "other", false, Duration.ofMillis(5), reconnection, telemetry, 0, mapper, executor));
+                "other",
+                false,
+                Duration.ofSeconds(7),
+                Duration.ofMillis(5),
+                reconnection,
+                telemetry,
+                0,
+                mapper,
+                executor));
   }
 
   @Test
@@ -70,6 +88,13 @@ class InitOptionsTest {
         .hasMessageContaining("invocationTimeout");
     assertThatThrownBy(() -> InitOptions.builder().invocationTimeout(Duration.ofMillis(-1)).build())
         .isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void rejectsNonPositiveMetricsInterval() {
+    assertThatThrownBy(() -> InitOptions.builder().metricsReportingInterval(Duration.ZERO).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("metricsReportingInterval");
   }
 
   @Test

@@ -91,7 +91,8 @@ class ReconnectionConfigTest {
     assertThat(base.withInitialDelay(Duration.ofMillis(20)))
         .isEqualTo(new ReconnectionConfig(Duration.ofMillis(20), base.maxDelay(), 2.0, 0.3, -1));
     assertThat(base.withMaxDelay(Duration.ofMillis(100)))
-        .isEqualTo(new ReconnectionConfig(base.initialDelay(), Duration.ofMillis(100), 2.0, 0.3, -1));
+        .isEqualTo(
+            new ReconnectionConfig(base.initialDelay(), Duration.ofMillis(100), 2.0, 0.3, -1));
     assertThat(base.withMultiplier(3.0))
         .isEqualTo(new ReconnectionConfig(base.initialDelay(), base.maxDelay(), 3.0, 0.3, -1));
     assertThat(base.withJitter(0.0))

@@ -14,8 +14,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Samples this JVM's worker gauges and writes them as the engine expects them: a binary frame of
- * {@code MTRC} followed by an OTLP-JSON {@code ExportMetricsServiceRequest}. The gauge names and the
- * {@code worker.id} attribute are those the official engine reads into {@code latest_metrics}.
+ * {@code MTRC} followed by an OTLP-JSON {@code ExportMetricsServiceRequest}. The gauge names and
+ * the {@code worker.id} attribute are those the official engine reads into {@code latest_metrics}.
  */
 public final class WorkerMetrics {
 
@@ -77,7 +77,8 @@ public final class WorkerMetrics {
         values.put("iii.worker.cpu.percent", Math.min(100.0, load * 100.0));
       }
     }
-    values.put("iii.worker.uptime_seconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
+    values.put(
+        "iii.worker.uptime_seconds", ManagementFactory.getRuntimeMXBean().getUptime() / 1000);
     return values;
   }
 

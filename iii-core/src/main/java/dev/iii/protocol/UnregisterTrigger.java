@@ -4,8 +4,8 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
 
 /**
- * W→E: remove a trigger by id; E→W: tell the provider of its type. {@code trigger_type} is
- * optional (the engine looks triggers up by id) and omitted when unknown.
+ * W→E: remove a trigger by id; E→W: tell the provider of its type. {@code trigger_type} is optional
+ * (the engine looks triggers up by id) and omitted when unknown.
  */
 public record UnregisterTrigger(
     @JsonProperty(value = "id", required = true) String id,

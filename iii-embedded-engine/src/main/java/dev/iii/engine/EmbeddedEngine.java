@@ -31,8 +31,8 @@ import tools.jackson.databind.JsonNode;
  * }
  * }</pre>
  *
- * <p>Port 0 picks a free port; {@link #port()} and {@link #httpPort()} then tell which. Closing
- * the engine closes every worker connection (workers see the engine go away and reconnect by
+ * <p>Port 0 picks a free port; {@link #port()} and {@link #httpPort()} then tell which. Closing the
+ * engine closes every worker connection (workers see the engine go away and reconnect by
  * themselves) and frees both ports.
  */
 public final class EmbeddedEngine implements AutoCloseable {
@@ -112,7 +112,13 @@ public final class EmbeddedEngine implements AutoCloseable {
     try {
       server =
           new EngineServer(
-              host, requestedPort, requestedHttpPort, router, telemetry, routes -> {}, routes -> {});
+              host,
+              requestedPort,
+              requestedHttpPort,
+              router,
+              telemetry,
+              routes -> {},
+              routes -> {});
     } catch (RuntimeException e) {
       executor.shutdownNow();
       throw e;

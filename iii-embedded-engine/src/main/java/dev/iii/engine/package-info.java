@@ -1,4 +1,7 @@
-/** The embedded iii engine: {@link dev.iii.engine.EmbeddedEngine} runs it in-process, {@link dev.iii.engine.EngineMain} stand-alone. */
+/**
+ * The embedded iii engine: {@link dev.iii.engine.EmbeddedEngine} runs it in-process, {@link
+ * dev.iii.engine.EngineMain} stand-alone.
+ */
 @NullMarked
 package dev.iii.engine;
 

@@ -2,6 +2,7 @@ package dev.iii.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -11,8 +12,9 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Proves the engine's own functions and event trigger types on the wire: {@code
- * engine::workers::list}/{@code register}, {@code engine::channels::create}, {@code
- * engine::functions-available} (prompt, same payload as the official engine) and {@code
+ * engine::workers::list} (including {@code latest_metrics} from worker gauges), {@code
+ * engine::workers::register}, {@code engine::channels::create}, {@code engine::functions-available}
+ * (prompt and coalesced, same payload as the official engine) and {@code
  * engine::workers-available}.
  */
 class BuiltinFunctionsTest extends EngineTestSupport {
@@ -80,6 +82,65 @@ class BuiltinFunctionsTest extends EngineTestSupport {
     assertThat(onlyB.path("workers")).hasSize(1);
     assertThat(onlyB.path("workers").get(0).path("id").asString()).isEqualTo(b.workerId());
     assertThat(nobody.path("workers")).isEmpty();
+  }
+
+  @Test
+  void workersListReportsLatestMetricsFromWorkerGaugesSentOnAnyConnection() {
+    RawWorker a = connect();
+    RawWorker telemetry = connect(); // the SDKs send telemetry on a second connection
+    a.sendAndSync(
+        json(
+            "{'type':'invokefunction','function_id':'engine::workers::register',"
+                + "'data':{'runtime':'node'}}"));
+    long nowNanos = System.currentTimeMillis() * 1_000_000L;
+    long earlier = nowNanos - 5_000_000_000L;
+
+    telemetry.sendBinary(
+        ("MTRC"
+                + metrics(
+                    a.workerId(),
+                    gauge("iii.worker.cpu.percent", "\"asDouble\":12.5", earlier),
+                    gauge("iii.worker.memory.rss", "\"asInt\":1000", earlier),
+                    gauge("iii.worker.memory.heap_used", "\"asInt\":\"2048\"", nowNanos),
+                    gauge("iii.worker.uptime_seconds", "\"asDouble\":42.9", earlier),
+                    gauge("some.other.gauge", "\"asDouble\":1", nowNanos)))
+            .getBytes(StandardCharsets.UTF_8));
+    telemetry.sync();
+
+    JsonNode metrics = ownInfo(a).path("latest_metrics");
+    assertThat(metrics.path("memory_heap_used").asLong()).isEqualTo(2048);
+    assertThat(metrics.path("memory_rss").asLong()).isEqualTo(1000);
+    assertThat(metrics.path("cpu_percent").asDouble()).isEqualTo(12.5);
+    assertThat(metrics.path("uptime_seconds").isIntegralNumber()).isTrue();
+    assertThat(metrics.path("uptime_seconds").asLong()).isEqualTo(42);
+    assertThat(metrics.path("timestamp_ms").asLong()).isEqualTo(nowNanos / 1_000_000L);
+    assertThat(metrics.path("runtime").asString()).isEqualTo("node");
+    // Key order of the official WorkerMetrics struct; absent gauges are omitted.
+    assertThat(keys(metrics))
+        .containsExactly(
+            "memory_heap_used",
+            "memory_rss",
+            "cpu_percent",
+            "uptime_seconds",
+            "timestamp_ms",
+            "runtime");
+  }
+
+  @Test
+  void latestMetricsIgnoresPointsOlderThanTwoMinutesAndOtherWorkers() {
+    RawWorker a = connect();
+    long old = (System.currentTimeMillis() - 180_000L) * 1_000_000L;
+    long now = System.currentTimeMillis() * 1_000_000L;
+
+    a.sendBinary(
+        ("MTRC" + metrics(a.workerId(), gauge("iii.worker.cpu.percent", "\"asDouble\":1", old)))
+            .getBytes(StandardCharsets.UTF_8));
+    a.sendBinary(
+        ("MTRC" + metrics(uuid(), gauge("iii.worker.cpu.percent", "\"asDouble\":2", now)))
+            .getBytes(StandardCharsets.UTF_8));
+    a.sync();
+
+    assertThat(ownInfo(a).path("latest_metrics").isNull()).isTrue();
   }
 
   // ------------------------------------------------------------ engine::workers::register
@@ -206,6 +267,30 @@ class BuiltinFunctionsTest extends EngineTestSupport {
     a.awaitMessage(functionsChanged(ids -> !ids.contains("b::two")), SECOND);
   }
 
+  @Test
+  void functionsAvailableCoalescesABurstAndIgnoresDescriptionChanges() {
+    RawWorker a = connect();
+    RawWorker b = connect();
+    registerFunction(a, "a::sub");
+    a.sendAndSync(
+        json(
+            "{'type':'registertrigger','id':'sub','trigger_type':'engine::functions-available',"
+                + "'function_id':'a::sub','config':{}}"));
+    registerFunction(b, "b::warmup");
+    a.awaitMessage(functionsChanged(ids -> ids.contains("b::warmup")), SECOND);
+    a.drain();
+
+    for (int i = 0; i < 20; i++) {
+      b.send(json("{'type':'registerfunction','id':'b::burst%d'}").formatted(i));
+    }
+    a.awaitMessage(functionsChanged(ids -> ids.contains("b::burst19")), SECOND);
+    long extra = a.drain().stream().filter(functionsChanged(ids -> true)).count();
+    assertThat(extra).as("announcements besides the last one").isLessThanOrEqualTo(2);
+
+    b.sendAndSync(json("{'type':'registerfunction','id':'b::warmup','description':'changed'}"));
+    a.expectNoMessage(functionsChanged(ids -> true), Duration.ofMillis(400));
+  }
+
   // ------------------------------------------------------------ engine::workers-available
 
   @Test
@@ -239,6 +324,26 @@ class BuiltinFunctionsTest extends EngineTestSupport {
   // ------------------------------------------------------------ helpers
 
   private static final Duration SECOND = Duration.ofSeconds(1);
+
+  private static String metrics(String workerId, String... gauges) {
+    return ("{'resourceMetrics':[{'resource':{'attributes':[]},'scopeMetrics':[{'scope':"
+            + "{'name':'iii'},'metrics':["
+            + String.join(",", gauges)
+            + "]}]}]}")
+        .replace("WORKER", workerId)
+        .replace('\'', '"');
+  }
+
+  private static String gauge(String name, String value, long timeNanos) {
+    return "{'name':'"
+        + name
+        + "','gauge':{'dataPoints':[{"
+        + value
+        + ",'timeUnixNano':'"
+        + timeNanos
+        + "','attributes':[{'key':'worker.id','value':{'stringValue':'WORKER'}},"
+        + "{'key':'worker.name','value':{'stringValue':'w'}}]}]}}";
+  }
 
   private static Predicate<JsonNode> functionsChanged(Predicate<List<String>> ids) {
     return m ->

@@ -1,81 +1,45 @@
 package dev.iii.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 
 /**
- * Proves {@link EngineMain}'s argument handling on the paths that do not end the JVM: {@code
- * --help}, and a start with {@code --host/--port/--http-port} that prints a ready line with working
- * URLs. (Invalid arguments call {@code System.exit(2)} and cannot be tested in-process.)
+ * {@link EngineMain}'s command line. Starting the jar itself, and its exit codes, are proved by
+ * {@code StandaloneEngineIT} in the integration tests.
  */
 class EngineMainTest {
 
-  private static final Pattern READY =
-      Pattern.compile("iii engine ready: workers (ws://\\S+) \\| http (http://\\S+)");
-
   @Test
-  void helpPrintsUsageAndReturns() throws Exception {
-    String out = captureStdout(() -> EngineMain.main(new String[] {"--help"}), "usage:");
-
-    assertThat(out).contains("usage: java -jar iii-embedded-engine.jar");
+  void defaultsAreTheOfficialPortsOnLoopback() {
+    assertThat(EngineMain.parse(new String[0]))
+        .isEqualTo(new EngineMain.Options("127.0.0.1", 49134, 3111));
   }
 
   @Test
-  void startsOnTheGivenHostAndPortsAndPrintsItsUrls() throws Exception {
-    Thread main =
-        new Thread(
-            () -> {
-              try {
-                EngineMain.main(
-                    new String[] {"--host", "127.0.0.1", "--port", "0", "--http-port", "0"});
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-            },
-            "engine-main-under-test");
-    // The engine then runs until the test JVM exits (its shutdown hook closes it).
-    main.setDaemon(true);
-
-    String out = captureStdout(main::start, "iii engine ready");
-
-    Matcher ready = READY.matcher(out);
-    assertThat(ready.find()).as("ready line in %s", out).isTrue();
-    assertThat(ready.group(1)).startsWith("ws://127.0.0.1:");
-    assertThat(ready.group(2)).startsWith("http://127.0.0.1:");
-    try (RawWorker worker = RawWorker.connect(ready.group(1))) {
-      worker.sync();
-    }
+  void readsHostAndPorts() {
+    assertThat(
+            EngineMain.parse(
+                new String[] {"--port", "0", "--host", "0.0.0.0", "--http-port", "8080"}))
+        .isEqualTo(new EngineMain.Options("0.0.0.0", 0, 8080));
   }
 
-  private interface Action {
-    void run() throws Exception;
+  @Test
+  void helpReturnsNoOptions() {
+    assertThat(EngineMain.parse(new String[] {"--help"})).isNull();
+    assertThat(EngineMain.parse(new String[] {"--port", "1", "-h"})).isNull();
   }
 
-  /** Runs the action with stdout captured until the text appears (or 10 s pass). */
-  private static String captureStdout(Action action, String waitFor) throws Exception {
-    PrintStream original = System.out;
-    String originalLogbackConfig = System.getProperty("logback.configurationFile");
-    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
-    System.setOut(new PrintStream(buffer, true, StandardCharsets.UTF_8));
-    try {
-      action.run();
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .until(() -> buffer.toString(StandardCharsets.UTF_8).contains(waitFor));
-      return buffer.toString(StandardCharsets.UTF_8);
-    } finally {
-      System.setOut(original);
-      if (originalLogbackConfig == null) {
-        System.clearProperty("logback.configurationFile");
-      }
-    }
+  @Test
+  void badArgumentsAreExplained() {
+    assertThatThrownBy(() -> EngineMain.parse(new String[] {"--bogus"}))
+        .hasMessage("unknown option --bogus");
+    assertThatThrownBy(() -> EngineMain.parse(new String[] {"--port"}))
+        .hasMessage("--port needs a value");
+    assertThatThrownBy(() -> EngineMain.parse(new String[] {"--port", "x"}))
+        .hasMessage("--port needs a number, got x");
+    assertThatThrownBy(() -> EngineMain.parse(new String[] {"--http-port", "70000"}))
+        .hasMessage("--http-port must be between 0 and 65535, got 70000");
   }
 }

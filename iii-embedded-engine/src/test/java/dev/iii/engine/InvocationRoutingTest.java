@@ -394,6 +394,56 @@ class InvocationRoutingTest extends EngineTestSupport {
   }
 
   @Test
+  void aWorkerCanCallItsOwnFunction() {
+    RawWorker a = connect();
+    registerFunction(a, "a::self");
+    String id = uuid();
+
+    a.send(
+        json("{'type':'invokefunction','invocation_id':'%s','function_id':'a::self','data':{}}")
+            .formatted(id));
+    JsonNode invocation = a.awaitInvocation("a::self");
+    assertThat(invocation.path("data").path("_caller_worker_id").asString())
+        .isEqualTo(a.workerId());
+    a.reply(invocation, "\"me\"");
+
+    assertThat(a.awaitResult(id).path("result").asString()).isEqualTo("me");
+  }
+
+  @Test
+  void activeInvocationsAreCountedWhilePendingAndReleasedAfterwards() {
+    RawWorker a = connect();
+    RawWorker b = connect();
+    registerFunction(b, "b::f");
+    String id = uuid();
+    a.send(
+        json("{'type':'invokefunction','invocation_id':'%s','function_id':'b::f','data':{}}")
+            .formatted(id));
+    a.send(json("{'type':'invokefunction','function_id':'b::f','data':{}}"));
+    JsonNode call = b.awaitInvocation("b::f");
+    JsonNode fireAndForget = b.awaitInvocation("b::f");
+
+    assertThat(activeInvocations(a, b)).isEqualTo(2);
+    assertThat(activeInvocations(a, a)).isPositive();
+
+    b.reply(call, "1");
+    b.reply(fireAndForget, "2");
+    a.awaitResult(id);
+    b.sync();
+    assertThat(activeInvocations(a, b)).isZero();
+    assertThat(activeInvocations(b, a)).isZero();
+  }
+
+  private static int activeInvocations(RawWorker caller, RawWorker of) {
+    return caller
+        .callResult("engine::workers::list", json("{'worker_id':'%s'}").formatted(of.workerId()))
+        .path("workers")
+        .get(0)
+        .path("active_invocations")
+        .asInt();
+  }
+
+  @Test
   void manyConcurrentCallsAllComeBack() {
     RawWorker a = connect();
     RawWorker b = connect();

@@ -263,6 +263,20 @@ final class RawWorker implements AutoCloseable {
     }
   }
 
+  /**
+   * Fails if a matching message arrives within the given time (a deliberate wait: use it only to
+   * prove that something does not happen when no later message can serve as a barrier).
+   */
+  synchronized void expectNoMessage(Predicate<JsonNode> predicate, Duration within) {
+    JsonNode unexpected;
+    try {
+      unexpected = awaitMessage(predicate, within);
+    } catch (AssertionError nothingArrived) {
+      return;
+    }
+    throw new AssertionError("unexpected message: " + unexpected);
+  }
+
   JsonNode awaitMessage(Predicate<JsonNode> predicate) {
     return awaitMessage(predicate, TIMEOUT);
   }

@@ -168,6 +168,17 @@ class RegistrationTest extends EngineTestSupport {
   }
 
   @Test
+  void registerFunctionWithANonStringIdIsDropped() {
+    RawWorker a = connect();
+
+    a.send(json("{'type':'registerfunction','id':123}"));
+    a.send(json("{'type':'registerfunction','id':'a::ok','description':false}"));
+
+    assertThat(a.drain()).isEmpty();
+    assertThat(functionIds(a, false)).isEmpty();
+  }
+
+  @Test
   void registerServiceWithAndWithoutNameIsAcceptedSilently() {
     RawWorker a = connect();
 

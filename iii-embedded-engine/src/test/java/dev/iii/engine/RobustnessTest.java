@@ -83,6 +83,23 @@ class RobustnessTest extends EngineTestSupport {
             "workerregistered from a worker",
             "{\"type\":\"workerregistered\",\"worker_id\":\"" + uuid() + "\"}"),
         Arguments.of("pong from a worker", "{\"type\":\"pong\"}"),
+        Arguments.of(
+            "invokefunction with a numeric function_id",
+            "{\"type\":\"invokefunction\",\"invocation_id\":\""
+                + uuid()
+                + "\",\"function_id\":42,\"data\":{}}"),
+        Arguments.of(
+            "invokefunction with a numeric invocation_id",
+            "{\"type\":\"invokefunction\",\"invocation_id\":7,"
+                + "\"function_id\":\"engine::functions::list\",\"data\":{}}"),
+        Arguments.of(
+            "data nested 5000 levels deep",
+            "{\"type\":\"invokefunction\",\"invocation_id\":\""
+                + uuid()
+                + "\",\"function_id\":\"engine::functions::list\",\"data\":"
+                + "[".repeat(5000)
+                + "]".repeat(5000)
+                + "}"),
         Arguments.of("empty text frame", ""),
         Arguments.of("blank text frame", "  \n\t "));
   }

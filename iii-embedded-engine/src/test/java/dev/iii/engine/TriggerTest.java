@@ -66,6 +66,21 @@ class TriggerTest extends EngineTestSupport {
   }
 
   @Test
+  void unregisterTriggerLooksUpByIdOnlyAndAnyWorkerMaySendIt() {
+    RawWorker provider = connect();
+    RawWorker a = connect();
+    RawWorker other = connect();
+    provider.sendAndSync(registerType("custom"));
+    a.send(registerTrigger("t1", "custom", "a::handler"));
+    provider.awaitType("registertrigger");
+
+    other.send(json("{'type':'unregistertrigger','id':'t1','trigger_type':'something-else'}"));
+
+    assertThat(provider.awaitType("unregistertrigger"))
+        .isEqualTo(parse(json("{'type':'unregistertrigger','id':'t1','trigger_type':'custom'}")));
+  }
+
+  @Test
   void nullConfigIsForwardedAsNull() {
     RawWorker provider = connect();
     RawWorker a = connect();

@@ -82,19 +82,22 @@ class ClientEngineTest {
   void callReturnsTheHandlersResultAndTheCallerIdIsInjected() throws Exception {
     III provider = client("provider");
     III caller = client("caller");
-    provider.registerFunction("math::add", input -> {
-      Map<?, ?> in = (Map<?, ?>) input;
-      return Map.of(
-          "sum", ((Number) in.get("a")).intValue() + ((Number) in.get("b")).intValue(),
-          "caller", in.get("_caller_worker_id"));
-    });
+    provider.registerFunction(
+        "math::add",
+        input -> {
+          Map<?, ?> in = (Map<?, ?>) input;
+          return Map.of(
+              "sum",
+              ((Number) in.get("a")).intValue() + ((Number) in.get("b")).intValue(),
+              "caller",
+              in.get("_caller_worker_id"));
+        });
     get(provider.connect());
     get(caller.connect());
 
     Object result = get(caller.call("math::add", Map.of("a", 2, "b", 40)));
 
-    assertThat(result)
-        .isEqualTo(Map.of("sum", 42, "caller", caller.workerId().orElseThrow()));
+    assertThat(result).isEqualTo(Map.of("sum", 42, "caller", caller.workerId().orElseThrow()));
   }
 
   /** The result type of a typed call. */
@@ -120,11 +123,14 @@ class ClientEngineTest {
   void asynchronousHandlersRunOffTheEventLoopWithTheirContext() throws Exception {
     III provider = client("provider");
     List<String> threads = new CopyOnWriteArrayList<>();
-    provider.registerFunction("async::stage", input -> {
-      threads.add(Thread.currentThread().getName());
-      Context context = Context.current();
-      return CompletableFuture.supplyAsync(() -> context.functionId() + "/" + (context.invocationId() != null));
-    });
+    provider.registerFunction(
+        "async::stage",
+        input -> {
+          threads.add(Thread.currentThread().getName());
+          Context context = Context.current();
+          return CompletableFuture.supplyAsync(
+              () -> context.functionId() + "/" + (context.invocationId() != null));
+        });
     provider.registerFunction("async::mono", input -> Mono.just(Map.of("from", "mono")));
     provider.registerFunction("async::nothing", input -> null);
     get(provider.connect());
@@ -141,17 +147,20 @@ class ClientEngineTest {
   void callVoidRunsTheHandlerWithoutAResult() throws Exception {
     III provider = client("provider");
     CompletableFuture<Object> received = new CompletableFuture<>();
-    provider.registerFunction("events::record", input -> {
-      received.complete(input);
-      return "ignored";
-    });
+    provider.registerFunction(
+        "events::record",
+        input -> {
+          received.complete(input);
+          return "ignored";
+        });
     get(provider.connect());
     III caller = client("caller");
     get(caller.connect());
 
     caller.callVoid("events::record", Map.of("n", 1));
 
-    assertThat(get(received)).isEqualTo(Map.of("n", 1, "_caller_worker_id", caller.workerId().orElseThrow()));
+    assertThat(get(received))
+        .isEqualTo(Map.of("n", 1, "_caller_worker_id", caller.workerId().orElseThrow()));
   }
 
   @Test
@@ -169,13 +178,19 @@ class ClientEngineTest {
   @Test
   void handlerExceptionsBecomeInvocationErrors() throws Exception {
     III provider = client("provider");
-    provider.registerFunction("fail::plain", input -> {
-      throw new IllegalStateException("out of stock");
-    });
-    provider.registerFunction("fail::coded", input -> {
-      throw new IIIException("payment_declined", "card expired");
-    });
-    provider.registerFunction("fail::async", input -> CompletableFuture.failedFuture(new RuntimeException("late failure")));
+    provider.registerFunction(
+        "fail::plain",
+        input -> {
+          throw new IllegalStateException("out of stock");
+        });
+    provider.registerFunction(
+        "fail::coded",
+        input -> {
+          throw new IIIException("payment_declined", "card expired");
+        });
+    provider.registerFunction(
+        "fail::async",
+        input -> CompletableFuture.failedFuture(new RuntimeException("late failure")));
     get(provider.connect());
     III caller = client("caller");
     get(caller.connect());
@@ -194,10 +209,12 @@ class ClientEngineTest {
   void callerTimeoutEndsTheCallAndALateResultIsIgnored() throws Exception {
     III provider = client("provider");
     CountDownLatch release = new CountDownLatch(1);
-    provider.registerFunction("slow::op", input -> {
-      release.await(10, TimeUnit.SECONDS);
-      return "late";
-    });
+    provider.registerFunction(
+        "slow::op",
+        input -> {
+          release.await(10, TimeUnit.SECONDS);
+          return "late";
+        });
     get(provider.connect());
     III caller = client("caller");
     get(caller.connect());
@@ -209,7 +226,12 @@ class ClientEngineTest {
     assertThat(error.getMessage()).contains("slow::op").contains("200 ms");
     // The client keeps working after the late result arrives.
     provider.registerFunction("fast::op", input -> "ok");
-    await().atMost(WAIT).until(() -> caller.listFunctions().get().stream().anyMatch(f -> f.functionId().equals("fast::op")));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                caller.listFunctions().get().stream()
+                    .anyMatch(f -> f.functionId().equals("fast::op")));
     assertThat(get(caller.call("fast::op", null))).isEqualTo("ok");
   }
 
@@ -217,11 +239,13 @@ class ClientEngineTest {
   void handlerWorkerDisconnectingMidCallStopsTheInvocation() throws Exception {
     III provider = client("provider");
     CountDownLatch started = new CountDownLatch(1);
-    provider.registerFunction("hang::forever", input -> {
-      started.countDown();
-      new CountDownLatch(1).await(20, TimeUnit.SECONDS);
-      return null;
-    });
+    provider.registerFunction(
+        "hang::forever",
+        input -> {
+          started.countDown();
+          new CountDownLatch(1).await(20, TimeUnit.SECONDS);
+          return null;
+        });
     get(provider.connect());
     III caller = client("caller");
     get(caller.connect());
@@ -233,25 +257,39 @@ class ClientEngineTest {
     IIIException error = failure(call);
     assertThat(error.code()).isEqualTo("invocation_stopped");
     assertThat(error.errorMessage()).isEqualTo("Invocation stopped");
-    await().atMost(WAIT).untilAsserted(() ->
-        assertThat(get(caller.listFunctions())).extracting(FunctionInfo::functionId).doesNotContain("hang::forever"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(get(caller.listFunctions()))
+                    .extracting(FunctionInfo::functionId)
+                    .doesNotContain("hang::forever"));
   }
 
   @Test
   void unregisteredFunctionsDisappear() throws Exception {
     III provider = client("provider");
-    FunctionRef ref = provider.registerFunction("temp::fn", input -> "here", "temporary", Map.of("v", 1));
+    FunctionRef ref =
+        provider.registerFunction("temp::fn", input -> "here", "temporary", Map.of("v", 1));
     get(provider.connect());
     III caller = client("caller");
     get(caller.connect());
-    await().atMost(WAIT).untilAsserted(() ->
-        assertThat(get(caller.listFunctions()))
-            .contains(new FunctionInfo("temp::fn", "temporary", null, null, Map.of("v", 1))));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(get(caller.listFunctions()))
+                    .contains(
+                        new FunctionInfo("temp::fn", "temporary", null, null, Map.of("v", 1))));
 
     ref.unregister();
 
-    await().atMost(WAIT).untilAsserted(() ->
-        assertThat(failure(caller.call("temp::fn", null)).code()).isEqualTo("function_not_found"));
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () ->
+                assertThat(failure(caller.call("temp::fn", null)).code())
+                    .isEqualTo("function_not_found"));
   }
 
   @Test
@@ -262,19 +300,24 @@ class ClientEngineTest {
     III caller = client("caller");
     get(caller.connect());
 
-    await().atMost(WAIT).untilAsserted(() -> {
-      WorkerInfo worker = get(caller.listWorkers()).stream()
-          .filter(w -> w.id().equals(provider.workerId().orElseThrow()))
-          .findFirst().orElseThrow();
-      assertThat(worker.name()).isEqualTo("inventory-worker");
-      assertThat(worker.runtime()).isEqualTo("java");
-      assertThat(worker.version()).isNotBlank();
-      assertThat(worker.pid()).isEqualTo(ProcessHandle.current().pid());
-      assertThat(worker.status()).isEqualTo("connected");
-      assertThat(worker.functions()).containsExactly("inventory::count");
-      assertThat(worker.functionCount()).isEqualTo(1);
-      assertThat(worker.ipAddress()).isEqualTo("127.0.0.1");
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              WorkerInfo worker =
+                  get(caller.listWorkers()).stream()
+                      .filter(w -> w.id().equals(provider.workerId().orElseThrow()))
+                      .findFirst()
+                      .orElseThrow();
+              assertThat(worker.name()).isEqualTo("inventory-worker");
+              assertThat(worker.runtime()).isEqualTo("java");
+              assertThat(worker.version()).isNotBlank();
+              assertThat(worker.pid()).isEqualTo(ProcessHandle.current().pid());
+              assertThat(worker.status()).isEqualTo("connected");
+              assertThat(worker.functions()).containsExactly("inventory::count");
+              assertThat(worker.functionCount()).isEqualTo(1);
+              assertThat(worker.ipAddress()).isEqualTo("127.0.0.1");
+            });
   }
 
   @Test
@@ -286,26 +329,34 @@ class ClientEngineTest {
     clients.add(quiet);
     get(quiet.connect());
 
-    await().atMost(WAIT).untilAsserted(() -> {
-      Map<String, Object> metrics = workerById(quiet, reporting.workerId().orElseThrow()).latestMetrics();
-      assertThat(metrics).isNotNull();
-      assertThat(((Number) metrics.get("memory_heap_used")).longValue()).isPositive();
-      assertThat(((Number) metrics.get("uptime_seconds")).longValue()).isNotNegative();
-      assertThat(metrics).containsEntry("runtime", "java").containsKey("timestamp_ms");
-    });
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> {
+              Map<String, Object> metrics =
+                  workerById(quiet, reporting.workerId().orElseThrow()).latestMetrics();
+              assertThat(metrics).isNotNull();
+              assertThat(((Number) metrics.get("memory_heap_used")).longValue()).isPositive();
+              assertThat(((Number) metrics.get("uptime_seconds")).longValue()).isNotNegative();
+              assertThat(metrics).containsEntry("runtime", "java").containsKey("timestamp_ms");
+            });
     assertThat(workerById(reporting, quiet.workerId().orElseThrow()).latestMetrics()).isNull();
   }
 
   private static WorkerInfo workerById(III asker, String id) throws Exception {
-    return get(asker.listWorkers()).stream().filter(w -> w.id().equals(id)).findFirst().orElseThrow();
+    return get(asker.listWorkers()).stream()
+        .filter(w -> w.id().equals(id))
+        .findFirst()
+        .orElseThrow();
   }
 
   @Test
   void onFunctionsAvailableReportsChanges() throws Exception {
     III watcher = client("watcher");
     List<List<String>> seen = new CopyOnWriteArrayList<>();
-    Runnable unsubscribe = watcher.onFunctionsAvailable(
-        functions -> seen.add(functions.stream().map(FunctionInfo::functionId).toList()));
+    Runnable unsubscribe =
+        watcher.onFunctionsAvailable(
+            functions -> seen.add(functions.stream().map(FunctionInfo::functionId).toList()));
     get(watcher.connect());
     III provider = client("provider");
     get(provider.connect());
@@ -317,7 +368,12 @@ class ClientEngineTest {
     int before = seen.size();
     provider.registerFunction("later::fn", input -> null);
     // A barrier: once the watcher sees later::fn through a call, any event would have arrived.
-    await().atMost(WAIT).until(() -> watcher.listFunctions().get().stream().anyMatch(f -> f.functionId().equals("later::fn")));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                watcher.listFunctions().get().stream()
+                    .anyMatch(f -> f.functionId().equals("later::fn")));
     assertThat(seen.size()).isEqualTo(before);
   }
 
@@ -364,13 +420,20 @@ class ClientEngineTest {
     await().atMost(WAIT).until(() -> provider.getConnectionState() == ConnectionState.RECONNECTING);
     engine = EmbeddedEngine.builder().port(port).httpPort(0).build().start();
 
-    await().atMost(WAIT).until(() -> provider.getConnectionState() == ConnectionState.CONNECTED
-        && caller.getConnectionState() == ConnectionState.CONNECTED);
-    await().atMost(WAIT).untilAsserted(() ->
-        assertThat(get(caller.call("durable::fn", null))).isEqualTo("still here"));
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                provider.getConnectionState() == ConnectionState.CONNECTED
+                    && caller.getConnectionState() == ConnectionState.CONNECTED);
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(get(caller.call("durable::fn", null))).isEqualTo("still here"));
     assertThat(provider.workerId()).isPresent().get().isNotEqualTo(firstWorkerId);
-    assertThat(states).containsSubsequence(
-        ConnectionState.CONNECTED, ConnectionState.RECONNECTING, ConnectionState.CONNECTED);
+    assertThat(states)
+        .containsSubsequence(
+            ConnectionState.CONNECTED, ConnectionState.RECONNECTING, ConnectionState.CONNECTED);
   }
 
   @Test
@@ -401,11 +464,13 @@ class ClientEngineTest {
   void pendingCallsFailFastWhenTheEngineGoesAway() throws Exception {
     III provider = client("provider");
     CountDownLatch started = new CountDownLatch(1);
-    provider.registerFunction("hang::engine", input -> {
-      started.countDown();
-      new CountDownLatch(1).await(20, TimeUnit.SECONDS);
-      return null;
-    });
+    provider.registerFunction(
+        "hang::engine",
+        input -> {
+          started.countDown();
+          new CountDownLatch(1).await(20, TimeUnit.SECONDS);
+          return null;
+        });
     get(provider.connect());
     III caller = client("caller");
     get(caller.connect());
@@ -423,10 +488,12 @@ class ClientEngineTest {
   @Test
   void shutdownFailsPendingCallsAndLaterCalls() throws Exception {
     III provider = client("provider");
-    provider.registerFunction("hang::shutdown", input -> {
-      new CountDownLatch(1).await(20, TimeUnit.SECONDS);
-      return null;
-    });
+    provider.registerFunction(
+        "hang::shutdown",
+        input -> {
+          new CountDownLatch(1).await(20, TimeUnit.SECONDS);
+          return null;
+        });
     get(provider.connect());
     III caller = client("caller");
     get(caller.connect());

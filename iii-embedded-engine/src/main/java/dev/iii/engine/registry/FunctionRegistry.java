@@ -39,7 +39,10 @@ public final class FunctionRegistry {
           return function;
         });
     if (refused[0]) {
-      log.warn("Refused to replace engine function {} with one from {}", function.id(), function.owner());
+      log.warn(
+          "Refused to replace engine function {} with one from {}",
+          function.id(),
+          function.owner());
       return false;
     }
     if (previous[0] != null && previous[0].owner() != function.owner()) {
@@ -70,8 +73,8 @@ public final class FunctionRegistry {
   }
 
   /**
-   * Removes a function only while the given worker still owns it, so a worker that disconnects
-   * does not take down a function another worker has since registered under the same id.
+   * Removes a function only while the given worker still owns it, so a worker that disconnects does
+   * not take down a function another worker has since registered under the same id.
    */
   public boolean removeIfOwnedBy(String id, Worker owner) {
     boolean[] removed = {false};
@@ -96,7 +99,9 @@ public final class FunctionRegistry {
 
   /** All functions, sorted by id. */
   public List<RegisteredFunction> all() {
-    return functions.values().stream().sorted(Comparator.comparing(RegisteredFunction::id)).toList();
+    return functions.values().stream()
+        .sorted(Comparator.comparing(RegisteredFunction::id))
+        .toList();
   }
 
   /** Ids of the functions the given worker currently owns. */

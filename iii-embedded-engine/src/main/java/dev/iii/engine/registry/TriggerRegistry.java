@@ -22,15 +22,18 @@ public final class TriggerRegistry {
   private final Map<String, Trigger> triggers = new LinkedHashMap<>();
 
   /**
-   * Adds a trigger type and hands it every stored trigger of that type. A worker cannot take over
-   * a type the engine provides; between workers the last registration wins.
+   * Adds a trigger type and hands it every stored trigger of that type. A worker cannot take over a
+   * type the engine provides; between workers the last registration wins.
    *
    * @return {@code false} when refused
    */
   public synchronized boolean registerType(TriggerType type) {
     TriggerType existing = types.get(type.id());
     if (existing != null && existing.isEngineType() && !type.isEngineType()) {
-      log.warn("Refused trigger type {} from worker {}: the engine provides it", type.id(), type.ownerWorkerId());
+      log.warn(
+          "Refused trigger type {} from worker {}: the engine provides it",
+          type.id(),
+          type.ownerWorkerId());
       return false;
     }
     types.put(type.id(), type);
@@ -64,7 +67,10 @@ public final class TriggerRegistry {
     if (type != null) {
       type.provider().register(trigger);
     } else {
-      log.info("Trigger {} waits for trigger type {} to be registered", trigger.id(), trigger.triggerType());
+      log.info(
+          "Trigger {} waits for trigger type {} to be registered",
+          trigger.id(),
+          trigger.triggerType());
     }
     triggers.put(trigger.id(), trigger);
   }
@@ -119,7 +125,8 @@ public final class TriggerRegistry {
     try {
       type.provider().register(trigger);
     } catch (RuntimeException e) {
-      log.warn("Trigger type {} refused stored trigger {}: {}", type.id(), trigger.id(), e.getMessage());
+      log.warn(
+          "Trigger type {} refused stored trigger {}: {}", type.id(), trigger.id(), e.getMessage());
     }
   }
 

@@ -26,7 +26,9 @@ public final class WorkerRegistry {
 
   /** Every connected worker, oldest connection first. */
   public List<Worker> all() {
-    return workers.values().stream().sorted(Comparator.comparingLong(Worker::connectedAtMs)).toList();
+    return workers.values().stream()
+        .sorted(Comparator.comparingLong(Worker::connectedAtMs))
+        .toList();
   }
 
   public Collection<Worker> snapshot() {

@@ -1,4 +1,7 @@
-/** What the engine knows: connected workers, functions, trigger types, triggers and services. Internal. */
+/**
+ * What the engine knows: connected workers, functions, trigger types, triggers and services.
+ * Internal.
+ */
 @NullMarked
 package dev.iii.engine.registry;
 

@@ -93,7 +93,8 @@ public final class InvocationRouter {
     }
     handler.invocations().add(invocationId);
     boolean sent =
-        handler.send(new InvokeFunction(invocationId, functionId, data, traceparent, baggage, null));
+        handler.send(
+            new InvokeFunction(invocationId, functionId, data, traceparent, baggage, null));
     if (!sent) {
       stop(invocationId);
     }
@@ -104,7 +105,8 @@ public final class InvocationRouter {
   public void onResult(InvocationResult result) {
     Pending entry = pending.remove(result.invocationId());
     if (entry == null) {
-      log.debug("Did not find caller for invocation {} ({})", result.invocationId(), result.functionId());
+      log.debug(
+          "Did not find caller for invocation {} ({})", result.invocationId(), result.functionId());
       return;
     }
     forget(entry);
@@ -131,7 +133,12 @@ public final class InvocationRouter {
           .whenComplete(
               (result, error) -> {
                 if (error != null) {
-                  log.debug("Trigger {} ({}) call to {} failed: {}", trigger.id(), triggerType, trigger.functionId(), error.getMessage());
+                  log.debug(
+                      "Trigger {} ({}) call to {} failed: {}",
+                      trigger.id(),
+                      triggerType,
+                      trigger.functionId(),
+                      error.getMessage());
                 }
               });
     }

@@ -121,7 +121,10 @@ public final class MessageRouter {
     } else if (message instanceof RegisterTriggerType register) {
       triggers.registerType(
           new TriggerType(
-              register.id(), register.description(), new WorkerTriggerProvider(worker), worker.id()));
+              register.id(),
+              register.description(),
+              new WorkerTriggerProvider(worker),
+              worker.id()));
     } else if (message instanceof UnregisterTriggerType unregister) {
       triggers.unregisterType(unregister.id(), worker.id());
     } else if (message instanceof RegisterService register) {
@@ -166,17 +169,15 @@ public final class MessageRouter {
     }
     invocations
         .invoke(
-            invocationId,
-            invoke.functionId(),
-            data,
-            invoke.traceparent(),
-            invoke.baggage(),
-            caller)
+            invocationId, invoke.functionId(), data, invoke.traceparent(), invoke.baggage(), caller)
         .whenComplete(
             (result, failure) -> {
               if (!reply) {
                 if (failure != null) {
-                  log.debug("Fire-and-forget call to {} failed: {}", invoke.functionId(), failure.getMessage());
+                  log.debug(
+                      "Fire-and-forget call to {} failed: {}",
+                      invoke.functionId(),
+                      failure.getMessage());
                 }
                 return;
               }

@@ -1,4 +1,7 @@
-/** What each protocol message does, and how invocations travel from caller to handler and back. Internal. */
+/**
+ * What each protocol message does, and how invocations travel from caller to handler and back.
+ * Internal.
+ */
 @NullMarked
 package dev.iii.engine.router;
 

@@ -31,9 +31,6 @@ final class Interop {
 
   private static final Logger log = LoggerFactory.getLogger(Interop.class);
 
-  /** The SDK generations every interop test runs against. */
-  static final String[] SDK_VERSIONS = {"0.9.0", "0.3.0"};
-
   /** Upper bound of every single wait in these tests. */
   static final Duration WAIT = Duration.ofSeconds(10);
 

@@ -60,6 +60,20 @@ class JavaCallsNodeInteropTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"0.9.0", "0.3.0"})
+  void echoRoundTripsNonObjectDataUnchanged(String sdk) {
+    Fixture f = fixtures.get(sdk);
+    String id = uniqueId("node::echo-scalar");
+    f.node().result("register", Map.of("id", id, "behavior", "echo"));
+    awaitJavaSees(f.java(), id);
+
+    // The engine injects the caller id into objects only.
+    for (Object data : Arrays.asList("text ✓", 42, -3.5, true, List.of(1, "a", List.of()), null)) {
+      assertThat(get(f.java().call(id, data))).as("echo of %s", data).isEqualTo(data);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0.9.0", "0.3.0"})
   void addReturnsTheSum(String sdk) {
     Fixture f = fixtures.get(sdk);
     String id = uniqueId("node::add");

@@ -8,12 +8,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iii.IIIException;
 import dev.iii.it.node.Interop.Fixture;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Proves that a worker built with the official Node SDK (0.9.0 and 0.3.0) can use the functions of
@@ -27,6 +31,8 @@ import tools.jackson.databind.JsonNode;
  * every test registers its own function ids.
  */
 class NodeCallsJavaInteropTest {
+
+  private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private static final Interop.Fixtures fixtures = new Interop.Fixtures("node-calls-java");
 
@@ -55,6 +61,32 @@ class NodeCallsJavaInteropTest {
 
     assertThat(result.toString()).isEqualTo("{\"greeting\":\"hello Ada\"}");
     assertThat(get(seen)).isEqualTo(Map.of("name", "Ada", "_caller_worker_id", f.nodeWorkerId()));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"0.9.0", "0.3.0"})
+  void javaEchoRoundTripsNestedAndNonObjectData(String sdk) {
+    Fixture f = fixtures.get(sdk);
+    String id = uniqueId("java::echo");
+    f.java().registerFunction(id, input -> input);
+    awaitNodeSees(f.node(), id);
+
+    Map<String, Object> nested = JavaCallsNodeInteropTest.nestedJson();
+    JsonNode echoed = f.node().result("call", Map.of("function_id", id, "data", nested));
+    Map<String, Object> expected = new LinkedHashMap<>(nested);
+    expected.put("_caller_worker_id", f.nodeWorkerId());
+    assertThat(JSON.treeToValue(echoed, Object.class)).isEqualTo(expected);
+
+    for (Object data : Arrays.asList("text ✓", 42, -3.5, true, List.of(1, "a", List.of()), null)) {
+      Map<String, Object> args = new LinkedHashMap<>();
+      args.put("function_id", id);
+      args.put("data", data);
+      JsonNode reply = f.node().request("call", args);
+      assertThat(reply.path("ok").asBoolean()).as("reply %s", reply).isTrue();
+      assertThat(JSON.treeToValue(reply.path("result"), Object.class))
+          .as("echo of %s", data)
+          .isEqualTo(data);
+    }
   }
 
   @ParameterizedTest

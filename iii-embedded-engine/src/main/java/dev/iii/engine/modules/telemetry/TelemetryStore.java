@@ -6,10 +6,9 @@ import java.util.Deque;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
-import org.jspecify.annotations.Nullable;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
@@ -45,6 +44,19 @@ public final class TelemetryStore implements Consumer<byte[]> {
           "iii.worker.cpu.percent", "cpu_percent",
           "iii.worker.event_loop.lag_ms", "event_loop_lag_ms",
           "iii.worker.uptime_seconds", "uptime_seconds");
+
+  /** The {@code latest_metrics} fields, in the official engine's order. */
+  private static final List<String> METRIC_FIELDS =
+      List.of(
+          "memory_heap_used",
+          "memory_heap_total",
+          "memory_rss",
+          "memory_external",
+          "cpu_user_micros",
+          "cpu_system_micros",
+          "cpu_percent",
+          "event_loop_lag_ms",
+          "uptime_seconds");
 
   /** Fields reported as floating point; the others are truncated to integers. */
   private static final Set<String> FLOAT_FIELDS = Set.of("cpu_percent", "event_loop_lag_ms");
@@ -95,15 +107,15 @@ public final class TelemetryStore implements Consumer<byte[]> {
     long oldest = System.currentTimeMillis() - METRICS_LOOKBACK_MS;
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     long newest = Long.MIN_VALUE;
-    for (Map.Entry<String, Point> gauge : new TreeMap<>(gauges).entrySet()) {
-      Point point = gauge.getValue();
-      if (point.timeMs() < oldest) {
+    for (String field : METRIC_FIELDS) {
+      Point point = gauges.get(field);
+      if (point == null || point.timeMs() < oldest) {
         continue;
       }
-      if (FLOAT_FIELDS.contains(gauge.getKey())) {
-        out.put(gauge.getKey(), point.value());
+      if (FLOAT_FIELDS.contains(field)) {
+        out.put(field, point.value());
       } else {
-        out.put(gauge.getKey(), (long) point.value());
+        out.put(field, (long) point.value());
       }
       newest = Math.max(newest, point.timeMs());
     }
@@ -159,7 +171,10 @@ public final class TelemetryStore implements Consumer<byte[]> {
     long timeMs = timeNanos == 0 ? System.currentTimeMillis() : timeNanos / 1_000_000;
     gaugesByWorker
         .computeIfAbsent(workerId, id -> new ConcurrentHashMap<>())
-        .merge(field, new Point(number, timeMs), (old, next) -> next.timeMs() >= old.timeMs() ? next : old);
+        .merge(
+            field,
+            new Point(number, timeMs),
+            (old, next) -> next.timeMs() >= old.timeMs() ? next : old);
   }
 
   /** The retained log records, oldest first (OTLP JSON {@code logRecord} objects). */

@@ -26,9 +26,9 @@ import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The engine's own functions and trigger types, present in every engine: listing functions,
- * workers and triggers, worker metadata, channel creation, and the {@code functions-available} /
- * {@code workers-available} events.
+ * The engine's own functions and trigger types, present in every engine: listing functions, workers
+ * and triggers, worker metadata, channel creation, and the {@code functions-available} / {@code
+ * workers-available} events.
  */
 public final class WorkerModule {
 
@@ -210,7 +210,8 @@ public final class WorkerModule {
     int bufferSize = ChannelRegistry.DEFAULT_BUFFER_SIZE;
     if (size != null && !size.isNull()) {
       if (!size.canConvertToInt() || !size.isIntegralNumber()) {
-        throw deserializationError(CHANNELS_CREATE, "invalid type for `buffer_size`: expected an integer");
+        throw deserializationError(
+            CHANNELS_CREATE, "invalid type for `buffer_size`: expected an integer");
       }
       bufferSize = size.asInt();
     }
@@ -274,7 +275,8 @@ public final class WorkerModule {
       return false;
     }
     if (!value.isBoolean()) {
-      throw deserializationError(functionId, "invalid type for `" + field + "`: expected a boolean");
+      throw deserializationError(
+          functionId, "invalid type for `" + field + "`: expected a boolean");
     }
     return value.booleanValue();
   }

@@ -1,4 +1,6 @@
-/** The always-on engine module: built-in {@code engine::*} functions and trigger types. Internal. */
+/**
+ * The always-on engine module: built-in {@code engine::*} functions and trigger types. Internal.
+ */
 @NullMarked
 package dev.iii.engine.modules.worker;
 
