@@ -297,7 +297,7 @@ public final class III implements IIIClient {
       @Nullable String description,
       @Nullable Map<String, ?> metadata) {
     Objects.requireNonNull(handler, "handler");
-    return register(id, description, metadata, (data, context) -> handler.handle(toJava(data)));
+    return register(id, description, metadata, data -> handler.handle(toJava(data)));
   }
 
   @Override
@@ -309,8 +309,7 @@ public final class III implements IIIClient {
         id,
         null,
         null,
-        (data, context) ->
-            handler.handle(data.isNull() ? null : mapper.treeToValue(data, inputType)));
+        data -> handler.handle(data.isNull() ? null : mapper.treeToValue(data, inputType)));
   }
 
   private FunctionRef register(
@@ -330,27 +329,17 @@ public final class III implements IIIClient {
       handlers.put(id, function);
       sendIfConnected(message);
     }
-    return new FunctionRef() {
-      @Override
-      public String id() {
-        return id;
-      }
-
-      @Override
-      public void unregister() {
-        synchronized (lock) {
-          if (functionRegistrations.remove(id) != null) {
-            handlers.remove(id);
-            sendIfConnected(new UnregisterFunction(id));
+    return new Registration(
+        id,
+        "FunctionRef[" + id + "]",
+        () -> {
+          synchronized (lock) {
+            if (functionRegistrations.remove(id) != null) {
+              handlers.remove(id);
+              sendIfConnected(new UnregisterFunction(id));
+            }
           }
-        }
-      }
-
-      @Override
-      public String toString() {
-        return "FunctionRef[" + id + "]";
-      }
-    };
+        });
   }
 
   @Override
@@ -364,26 +353,16 @@ public final class III implements IIIClient {
       triggerRegistrations.put(id, message);
       sendIfConnected(message);
     }
-    return new Trigger() {
-      @Override
-      public String id() {
-        return id;
-      }
-
-      @Override
-      public void unregister() {
-        synchronized (lock) {
-          if (triggerRegistrations.remove(id) != null) {
-            sendIfConnected(new UnregisterTrigger(id, type));
+    return new Registration(
+        id,
+        "Trigger[" + id + " " + type + " -> " + functionId + "]",
+        () -> {
+          synchronized (lock) {
+            if (triggerRegistrations.remove(id) != null) {
+              sendIfConnected(new UnregisterTrigger(id, type));
+            }
           }
-        }
-      }
-
-      @Override
-      public String toString() {
-        return "Trigger[" + id + " " + type + " -> " + functionId + "]";
-      }
-    };
+        });
   }
 
   @Override
@@ -445,8 +424,24 @@ public final class III implements IIIClient {
       String functionId, @Nullable Object data, Class<T> resultType, Duration timeout) {
     Objects.requireNonNull(resultType, "resultType");
     return invoke(functionId, data, timeout)
-        .thenApply(
-            node -> node == null || node.isNull() ? null : mapper.treeToValue(node, resultType));
+        .thenApply(node -> convertResult(functionId, node, resultType));
+  }
+
+  private <T> @Nullable T convertResult(
+      String functionId, @Nullable JsonNode node, Class<T> resultType) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    try {
+      return mapper.treeToValue(node, resultType);
+    } catch (RuntimeException e) {
+      throw new IIIException(
+          IIIException.INVALID_RESULT,
+          "result cannot be read as " + resultType.getName() + ": " + e.getMessage(),
+          functionId,
+          null,
+          e);
+    }
   }
 
   @Override
@@ -546,7 +541,7 @@ public final class III implements IIIClient {
             functionId,
             null,
             null,
-            (data, context) -> {
+            data -> {
               callback.accept(readList(data, "functions", FunctionInfo.class));
               return null;
             });
@@ -889,7 +884,7 @@ public final class III implements IIIClient {
       MDC.put(ContextLogger.MDC_INVOCATION_ID, invoke.invocationId());
     }
     try {
-      output = Context.with(context, () -> function.handle(invoke.data(), context));
+      output = Context.with(context, () -> function.handle(invoke.data()));
     } catch (Throwable failure) {
       replyFailure(from, invoke, failure);
       return;
@@ -1186,7 +1181,7 @@ public final class III implements IIIClient {
     if (json.length() > MAX_OUTBOUND_BYTES / 3
         && json.getBytes(StandardCharsets.UTF_8).length > MAX_OUTBOUND_BYTES) {
       throw new IIIException(
-          "payload_too_large",
+          IIIException.PAYLOAD_TOO_LARGE,
           "the call's data exceeds the engine's 16 MiB message limit",
           functionId,
           null,
@@ -1233,7 +1228,7 @@ public final class III implements IIIClient {
   /** A registered function as the dispatcher sees it: raw JSON in. */
   @FunctionalInterface
   private interface LocalFunction {
-    @Nullable Object handle(JsonNode data, Context context) throws Exception;
+    @Nullable Object handle(JsonNode data) throws Exception;
   }
 
   /** One WebSocket connection attempt and, once open, its outbound queue. */
@@ -1267,6 +1262,21 @@ public final class III implements IIIClient {
         return Mono.empty();
       }
       return ws.close(CloseStatus.NORMAL).then(ws.closeStatus()).then();
+    }
+  }
+
+  /** What {@code registerFunction} and {@code registerTrigger} hand back. */
+  private record Registration(String id, String label, Runnable remover)
+      implements FunctionRef, Trigger {
+
+    @Override
+    public void unregister() {
+      remover.run();
+    }
+
+    @Override
+    public String toString() {
+      return label;
     }
   }
 

@@ -7,8 +7,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Codes from the engine include {@code function_not_found}, {@code invocation_failed} (the
  * handler threw), {@code invocation_stopped} (the handler's worker went away); codes from this SDK
- * include {@code timeout}, {@code connection_lost}, {@code shutdown}, {@code queue_overflow} and
- * {@code connection_failed}.
+ * include {@code timeout}, {@code connection_lost}, {@code shutdown}, {@code queue_overflow},
+ * {@code connection_failed}, {@code payload_too_large} and {@code invalid_result} (a typed call's
+ * result did not convert to the requested type).
  */
 public class IIIException extends RuntimeException {
 
@@ -23,6 +24,8 @@ public class IIIException extends RuntimeException {
   public static final String QUEUE_OVERFLOW = "queue_overflow";
   public static final String INVOCATION_FAILED = "invocation_failed";
   public static final String FUNCTION_NOT_FOUND = "function_not_found";
+  public static final String PAYLOAD_TOO_LARGE = "payload_too_large";
+  public static final String INVALID_RESULT = "invalid_result";
 
   private final String code;
   private final String errorMessage;

@@ -117,6 +117,9 @@ class ClientEngineTest {
     Sum sum = get(caller.call("math::typed", new Pair(3, 4), Sum.class));
 
     assertThat(sum).isEqualTo(new Sum(7));
+    IIIException wrongType = failure(caller.call("math::typed", new Pair(1, 1), Integer.class));
+    assertThat(wrongType.code()).isEqualTo("invalid_result");
+    assertThat(wrongType.functionId()).isEqualTo("math::typed");
   }
 
   @Test
@@ -388,6 +391,19 @@ class ClientEngineTest {
     get(caller.connect());
 
     assertThat(get(caller.call("billing::total", null))).isEqualTo(10);
+  }
+
+  @Test
+  void dataOverTheEnginesFrameLimitFailsAtOnce() throws Exception {
+    III caller = client("caller");
+    get(caller.connect());
+
+    IIIException error = failure(caller.call("any::fn", "x".repeat(17 * 1024 * 1024)));
+
+    assertThat(error.code()).isEqualTo("payload_too_large");
+    assertThatThrownBy(() -> caller.callVoid("any::fn", "x".repeat(17 * 1024 * 1024)))
+        .isInstanceOf(IIIException.class)
+        .hasMessageContaining("payload_too_large");
   }
 
   @Test
