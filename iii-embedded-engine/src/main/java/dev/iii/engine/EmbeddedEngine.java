@@ -1,6 +1,14 @@
 package dev.iii.engine;
 
+import dev.iii.engine.config.EngineConfig;
+import dev.iii.engine.config.RestApiConfig;
+import dev.iii.engine.modules.EngineModule;
+import dev.iii.engine.modules.ModuleContext;
+import dev.iii.engine.modules.channels.ChannelEndpoint;
 import dev.iii.engine.modules.channels.ChannelRegistry;
+import dev.iii.engine.modules.cron.CronModule;
+import dev.iii.engine.modules.http.RestApiModule;
+import dev.iii.engine.modules.httpfunctions.HttpFunctionsModule;
 import dev.iii.engine.modules.telemetry.TelemetryStore;
 import dev.iii.engine.modules.worker.WorkerModule;
 import dev.iii.engine.registry.FunctionRegistry;
@@ -11,6 +19,7 @@ import dev.iii.engine.router.InvocationRouter;
 import dev.iii.engine.router.MessageRouter;
 import dev.iii.engine.transport.EngineServer;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -38,30 +47,27 @@ import tools.jackson.databind.JsonNode;
 public final class EmbeddedEngine implements AutoCloseable {
 
   /** The official engine's worker port. */
-  public static final int DEFAULT_PORT = 49134;
+  public static final int DEFAULT_PORT = EngineConfig.DEFAULT_PORT;
 
   /** The official engine's REST API port. */
-  public static final int DEFAULT_HTTP_PORT = 3111;
+  public static final int DEFAULT_HTTP_PORT = RestApiConfig.DEFAULT_PORT;
 
   /** Loopback by default: an engine for development is not exposed to the network. */
-  public static final String DEFAULT_HOST = "127.0.0.1";
+  public static final String DEFAULT_HOST = EngineConfig.DEFAULT_HOST;
 
   private static final Logger log = LoggerFactory.getLogger(EmbeddedEngine.class);
   private static final int RETAINED_LOG_RECORDS = 1000;
 
-  private final String host;
-  private final int requestedPort;
-  private final int requestedHttpPort;
+  private final EngineConfig config;
   private final Duration shutdownTimeout;
   private final TelemetryStore telemetry = new TelemetryStore(RETAINED_LOG_RECORDS);
+  private final List<EngineModule> modules = new ArrayList<>();
   private @Nullable EngineServer server;
   private @Nullable ScheduledExecutorService scheduler;
   private boolean closed;
 
   private EmbeddedEngine(Builder builder) {
-    this.host = builder.host;
-    this.requestedPort = builder.port;
-    this.requestedHttpPort = builder.httpPort;
+    this.config = builder.config;
     this.shutdownTimeout = builder.shutdownTimeout;
   }
 
@@ -93,38 +99,51 @@ public final class EmbeddedEngine implements AutoCloseable {
     TriggerRegistry triggers = new TriggerRegistry();
     InvocationRouter invocations = new InvocationRouter(functions, triggers);
     MessageRouter router =
-        new MessageRouter(
-            workers,
-            functions,
-            triggers,
-            new ServiceRegistry(),
-            invocations,
-            (worker, registration) ->
-                log.error(
-                    "HTTP functions module not loaded: cannot register {} from {}",
-                    registration.id(),
-                    worker));
+        new MessageRouter(workers, functions, triggers, new ServiceRegistry(), invocations);
     router.onDisconnect(worker -> telemetry.forgetWorker(worker.id()));
     ChannelRegistry channels = new ChannelRegistry();
+    ModuleContext context =
+        new ModuleContext(workers, functions, triggers, invocations, router, channels, executor);
     new WorkerModule(
             workers, functions, triggers, invocations, router, channels, telemetry, executor)
         .start();
+    modules.add(new ChannelEndpoint());
+    RestApiConfig restApi = config.restApi();
+    if (restApi != null) {
+      modules.add(new RestApiModule(restApi));
+    }
+    if (config.cron() != null) {
+      modules.add(new CronModule(config.cron()));
+    }
+    if (config.httpFunctions() != null) {
+      modules.add(new HttpFunctionsModule(config.httpFunctions()));
+    }
+    config
+        .skippedModules()
+        .forEach(
+            name -> log.warn("Module {} is not supported by the embedded engine; skipped", name));
     try {
+      modules.forEach(module -> module.start(context));
       server =
           new EngineServer(
-              host,
-              requestedPort,
-              requestedHttpPort,
+              config.host(),
+              config.port(),
+              restApi == null ? null : restApi.host() != null ? restApi.host() : config.host(),
+              restApi == null ? -1 : restApi.port(),
               router,
               telemetry,
-              routes -> {},
-              routes -> {});
+              routes -> modules.forEach(module -> module.engineRoutes(routes)),
+              routes -> modules.forEach(module -> module.httpRoutes(routes)));
     } catch (RuntimeException e) {
+      closeModules();
       executor.shutdownNow();
       throw e;
     }
     scheduler = executor;
-    log.info("iii engine listening on {} (HTTP {})", wsUrl(), httpUrl());
+    log.info(
+        "iii engine listening on {}{}",
+        wsUrl(),
+        restApi == null ? " (no REST API module)" : " (HTTP " + httpUrl() + ")");
     return this;
   }
 
@@ -133,9 +152,15 @@ public final class EmbeddedEngine implements AutoCloseable {
     return "ws://" + urlHost() + ":" + port();
   }
 
-  /** The base URL of the HTTP port, e.g. {@code http://127.0.0.1:3111}. */
+  /**
+   * The base URL of the HTTP port, e.g. {@code http://127.0.0.1:3111}.
+   *
+   * @throws IllegalStateException when the REST API module is not loaded
+   */
   public String httpUrl() {
-    return "http://" + urlHost() + ":" + httpPort();
+    RestApiConfig restApi = config.restApi();
+    String host = restApi != null && restApi.host() != null ? restApi.host() : config.host();
+    return "http://" + urlHost(host) + ":" + httpPort();
   }
 
   /** The bound worker port. */
@@ -143,14 +168,27 @@ public final class EmbeddedEngine implements AutoCloseable {
     return running().port();
   }
 
-  /** The bound HTTP port. */
+  /**
+   * The bound HTTP port.
+   *
+   * @throws IllegalStateException when the REST API module is not loaded
+   */
   public int httpPort() {
-    return running().httpPort();
+    int port = running().httpPort();
+    if (port < 0) {
+      throw new IllegalStateException("the REST API module is not loaded: no HTTP port");
+    }
+    return port;
   }
 
   /** The host the engine binds to. */
   public String host() {
-    return host;
+    return config.host();
+  }
+
+  /** What this engine runs. */
+  public EngineConfig config() {
+    return config;
   }
 
   /** Whether {@link #start()} succeeded and {@link #close()} has not been called. */
@@ -172,6 +210,7 @@ public final class EmbeddedEngine implements AutoCloseable {
       server = null;
       log.info("iii engine stopped");
     }
+    closeModules();
     if (scheduler != null) {
       scheduler.shutdownNow();
       scheduler = null;
@@ -185,7 +224,22 @@ public final class EmbeddedEngine implements AutoCloseable {
     return server;
   }
 
+  private void closeModules() {
+    for (EngineModule module : modules) {
+      try {
+        module.close();
+      } catch (RuntimeException e) {
+        log.warn("Engine module {} failed to close", module.getClass().getSimpleName(), e);
+      }
+    }
+    modules.clear();
+  }
+
   private String urlHost() {
+    return urlHost(config.host());
+  }
+
+  private static String urlHost(String host) {
     String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
     return h.contains(":") ? "[" + h + "]" : h;
   }
@@ -193,28 +247,43 @@ public final class EmbeddedEngine implements AutoCloseable {
   /** Configures an {@link EmbeddedEngine}. */
   public static final class Builder {
 
-    private String host = DEFAULT_HOST;
-    private int port = DEFAULT_PORT;
-    private int httpPort = DEFAULT_HTTP_PORT;
+    private EngineConfig config = EngineConfig.development();
     private Duration shutdownTimeout = Duration.ofSeconds(5);
 
     private Builder() {}
 
+    /**
+     * Everything at once, e.g. from a config file ({@code EngineConfigLoader}); the other builder
+     * methods then adjust it.
+     */
+    public Builder config(EngineConfig config) {
+      this.config = Objects.requireNonNull(config, "config");
+      return this;
+    }
+
     /** The address to bind, {@code 127.0.0.1} by default; {@code 0.0.0.0} for every interface. */
     public Builder host(String host) {
-      this.host = Objects.requireNonNull(host, "host");
+      this.config = config.withHost(Objects.requireNonNull(host, "host"));
       return this;
     }
 
     /** The worker WebSocket port, 49134 by default; 0 picks a free port. */
     public Builder port(int port) {
-      this.port = checkPort(port);
+      this.config = config.withPort(port);
       return this;
     }
 
-    /** The HTTP (REST API) port, 3111 by default; 0 picks a free port. */
+    /**
+     * The HTTP (REST API) port, 3111 by default; 0 picks a free port.
+     *
+     * @throws IllegalStateException when the configuration does not load the REST API module
+     */
     public Builder httpPort(int httpPort) {
-      this.httpPort = checkPort(httpPort);
+      RestApiConfig restApi = config.restApi();
+      if (restApi == null) {
+        throw new IllegalStateException("the REST API module is not loaded: no HTTP port to set");
+      }
+      this.config = config.withRestApi(restApi.withPort(httpPort));
       return this;
     }
 
@@ -226,13 +295,6 @@ public final class EmbeddedEngine implements AutoCloseable {
 
     public EmbeddedEngine build() {
       return new EmbeddedEngine(this);
-    }
-
-    private static int checkPort(int port) {
-      if (port < 0 || port > 65535) {
-        throw new IllegalArgumentException("port out of range: " + port);
-      }
-      return port;
     }
   }
 }

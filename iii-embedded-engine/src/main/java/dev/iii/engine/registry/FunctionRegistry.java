@@ -31,7 +31,7 @@ public final class FunctionRegistry {
     functions.compute(
         function.id(),
         (id, existing) -> {
-          if (existing != null && existing.isEngineFunction() && !function.isEngineFunction()) {
+          if (existing != null && existing.isBuiltin() && !function.isBuiltin()) {
             refused[0] = true;
             return existing;
           }
@@ -60,7 +60,7 @@ public final class FunctionRegistry {
     functions.computeIfPresent(
         id,
         (k, f) -> {
-          if (f.isEngineFunction()) {
+          if (f.isBuiltin()) {
             return f;
           }
           removed[0] = true;

@@ -4,11 +4,12 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
 /**
- * A function the engine can route to: either a worker's (invocations are forwarded to its
- * connection) or the engine's own.
+ * A function the engine can route to. With an {@code engineFunction} it runs in the engine (the
+ * built-ins, and HTTP-invoked functions a worker registered); otherwise invocations are forwarded
+ * to the {@code owner}'s connection.
  *
- * @param owner the worker that handles it, or {@code null} for an engine function
- * @param engineFunction the in-process implementation when {@code owner} is {@code null}
+ * @param owner the worker that registered it, or {@code null} for an engine built-in
+ * @param engineFunction the in-process implementation, or {@code null} to forward to the owner
  */
 public record RegisteredFunction(
     String id,
@@ -20,8 +21,8 @@ public record RegisteredFunction(
     @Nullable EngineFunction engineFunction) {
 
   public RegisteredFunction {
-    if ((owner == null) == (engineFunction == null)) {
-      throw new IllegalArgumentException("a function has either an owner worker or an engine body");
+    if (owner == null && engineFunction == null) {
+      throw new IllegalArgumentException("a function needs an owner worker or an engine body");
     }
   }
 
@@ -30,7 +31,8 @@ public record RegisteredFunction(
     return new RegisteredFunction(id, description, null, null, null, null, body);
   }
 
-  public boolean isEngineFunction() {
-    return engineFunction != null;
+  /** Whether this is an engine built-in, which workers can neither replace nor remove. */
+  public boolean isBuiltin() {
+    return owner == null;
   }
 }

@@ -53,26 +53,25 @@ public final class MessageRouter {
   private final TriggerRegistry triggers;
   private final ServiceRegistry services;
   private final InvocationRouter invocations;
-  private final BiConsumer<Worker, RegisterFunction> externalFunctionRegistrar;
+  private volatile BiConsumer<Worker, RegisterFunction> externalFunctionRegistrar =
+      (worker, registration) ->
+          log.error(
+              "HTTP functions module not loaded: cannot register {} from {}",
+              registration.id(),
+              worker);
   private final List<Consumer<Worker>> disconnectListeners = new CopyOnWriteArrayList<>();
 
-  /**
-   * @param externalFunctionRegistrar handles {@code registerfunction} with {@code invocation}
-   *     (functions the engine invokes over HTTP)
-   */
   public MessageRouter(
       WorkerRegistry workers,
       FunctionRegistry functions,
       TriggerRegistry triggers,
       ServiceRegistry services,
-      InvocationRouter invocations,
-      BiConsumer<Worker, RegisterFunction> externalFunctionRegistrar) {
+      InvocationRouter invocations) {
     this.workers = workers;
     this.functions = functions;
     this.triggers = triggers;
     this.services = services;
     this.invocations = invocations;
-    this.externalFunctionRegistrar = externalFunctionRegistrar;
   }
 
   /** A worker connected: greet it first, then announce it. */
@@ -94,6 +93,15 @@ public final class MessageRouter {
     disconnectListeners.forEach(listener -> listener.accept(worker));
     fireWorkerEvent("worker_disconnected", worker);
     log.debug("{} disconnected", worker);
+  }
+
+  /**
+   * Sets what handles {@code registerfunction} with an {@code invocation} (functions the engine
+   * invokes over HTTP). Without one, such registrations are refused with an error log, as in the
+   * official engine without its HTTP functions module.
+   */
+  public void externalFunctions(BiConsumer<Worker, RegisterFunction> registrar) {
+    this.externalFunctionRegistrar = registrar;
   }
 
   /** Lets a module forget what it kept about a worker once the worker is gone. */

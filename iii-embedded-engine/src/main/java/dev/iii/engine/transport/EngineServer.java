@@ -33,17 +33,19 @@ public final class EngineServer {
   private final MessageRouter router;
   private final Consumer<byte[]> telemetrySink;
   private final DisposableServer engineServer;
-  private final DisposableServer httpServer;
+  private final @Nullable DisposableServer httpServer;
 
   /**
-   * Binds both listeners (port 0 picks a free port).
+   * Binds the listeners (port 0 picks a free port).
    *
+   * @param httpHost where the HTTP listener binds, or {@code null} for no HTTP listener
    * @param engineRoutes extra routes on the engine port (e.g. channel endpoints)
    * @param httpRoutes routes of the HTTP port
    */
   public EngineServer(
       String host,
       int port,
+      @Nullable String httpHost,
       int httpPort,
       MessageRouter router,
       Consumer<byte[]> telemetrySink,
@@ -64,10 +66,14 @@ public final class EngineServer {
                   notFound(routes);
                 })
             .bindNow();
+    if (httpHost == null) {
+      this.httpServer = null;
+      return;
+    }
     try {
       this.httpServer =
           HttpServer.create()
-              .host(host)
+              .host(httpHost)
               .port(httpPort)
               .route(
                   routes -> {
@@ -85,8 +91,9 @@ public final class EngineServer {
     return engineServer.port();
   }
 
+  /** The bound HTTP port, or -1 without an HTTP listener. */
   public int httpPort() {
-    return httpServer.port();
+    return httpServer == null ? -1 : httpServer.port();
   }
 
   /** Number of open worker connections. */
@@ -97,7 +104,9 @@ public final class EngineServer {
   /** Tells every worker the engine is going away, then closes both listeners. */
   public void close(Duration timeout) {
     connections.forEach(WorkerConnection::goAway);
-    httpServer.disposeNow(timeout);
+    if (httpServer != null) {
+      httpServer.disposeNow(timeout);
+    }
     engineServer.disposeNow(timeout);
   }
 

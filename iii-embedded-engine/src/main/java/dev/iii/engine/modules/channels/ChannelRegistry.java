@@ -19,9 +19,6 @@ public final class ChannelRegistry {
   /** Largest buffer size a caller may ask for. */
   public static final int MAX_BUFFER_SIZE = 1024;
 
-  /** A created channel. */
-  public record Channel(String id, String accessKey, int bufferSize, long createdAtMs) {}
-
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private final Map<String, Channel> channels = new ConcurrentHashMap<>();
@@ -34,8 +31,7 @@ public final class ChannelRegistry {
         new Channel(
             UUID.randomUUID().toString(),
             Base64.getUrlEncoder().withoutPadding().encodeToString(key),
-            Math.max(1, Math.min(MAX_BUFFER_SIZE, bufferSize)),
-            System.currentTimeMillis());
+            Math.max(1, Math.min(MAX_BUFFER_SIZE, bufferSize)));
     channels.put(channel.id(), channel);
     return channel;
   }

@@ -1,5 +1,6 @@
 package dev.iii.engine.modules.worker;
 
+import dev.iii.engine.modules.channels.Channel;
 import dev.iii.engine.modules.channels.ChannelRegistry;
 import dev.iii.engine.modules.telemetry.TelemetryStore;
 import dev.iii.engine.registry.EngineFunction;
@@ -215,14 +216,14 @@ public final class WorkerModule {
       }
       bufferSize = size.asInt();
     }
-    ChannelRegistry.Channel channel = channels.create(bufferSize);
+    Channel channel = channels.create(bufferSize);
     ObjectNode out = JSON.objectNode();
     out.set("writer", channelRef(channel, "write"));
     out.set("reader", channelRef(channel, "read"));
     return CompletableFuture.completedFuture(out);
   }
 
-  private static ObjectNode channelRef(ChannelRegistry.Channel channel, String direction) {
+  private static ObjectNode channelRef(Channel channel, String direction) {
     ObjectNode ref = JSON.objectNode();
     ref.put("channel_id", channel.id());
     ref.put("access_key", channel.accessKey());

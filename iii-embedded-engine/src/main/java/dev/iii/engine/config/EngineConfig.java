@@ -1,0 +1,81 @@
+package dev.iii.engine.config;
+
+import java.util.List;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the engine runs: its worker port and which modules, with their settings. A {@code null}
+ * module is not loaded.
+ *
+ * <p>{@link #development()} is what the embedded engine runs without a config file: loopback only,
+ * every module on, HTTP-invoked functions allowed to call {@code localhost}. A config file in the
+ * official engine's format gives the official semantics and defaults instead (see {@code
+ * EngineConfigLoader}).
+ *
+ * @param host the address both listeners bind to
+ * @param port the worker WebSocket port (0 picks a free port)
+ * @param restApi the REST API module ({@code http} triggers), or {@code null}
+ * @param cron the cron module ({@code cron} triggers), or {@code null}
+ * @param httpFunctions the module behind HTTP-invoked functions, or {@code null}
+ * @param skippedModules module classes named in the config file that this engine does not implement
+ *     (reported once at start)
+ */
+public record EngineConfig(
+    String host,
+    int port,
+    @Nullable RestApiConfig restApi,
+    @Nullable CronConfig cron,
+    @Nullable HttpFunctionsConfig httpFunctions,
+    List<String> skippedModules) {
+
+  /** The official engine's worker port. */
+  public static final int DEFAULT_PORT = 49134;
+
+  /** Loopback: an engine for development is not exposed to the network. */
+  public static final String DEFAULT_HOST = "127.0.0.1";
+
+  public EngineConfig {
+    Objects.requireNonNull(host, "host");
+    checkPort(port);
+    skippedModules = List.copyOf(skippedModules);
+  }
+
+  /** Every module on, loopback only, development security for HTTP-invoked functions. */
+  public static EngineConfig development() {
+    return new EngineConfig(
+        DEFAULT_HOST,
+        DEFAULT_PORT,
+        RestApiConfig.defaults(),
+        new CronConfig(),
+        HttpFunctionsConfig.development(),
+        List.of());
+  }
+
+  public EngineConfig withHost(String value) {
+    return new EngineConfig(value, port, restApi, cron, httpFunctions, skippedModules);
+  }
+
+  public EngineConfig withPort(int value) {
+    return new EngineConfig(host, value, restApi, cron, httpFunctions, skippedModules);
+  }
+
+  public EngineConfig withRestApi(@Nullable RestApiConfig value) {
+    return new EngineConfig(host, port, value, cron, httpFunctions, skippedModules);
+  }
+
+  public EngineConfig withCron(@Nullable CronConfig value) {
+    return new EngineConfig(host, port, restApi, value, httpFunctions, skippedModules);
+  }
+
+  public EngineConfig withHttpFunctions(@Nullable HttpFunctionsConfig value) {
+    return new EngineConfig(host, port, restApi, cron, value, skippedModules);
+  }
+
+  static int checkPort(int port) {
+    if (port < 0 || port > 65535) {
+      throw new IllegalArgumentException("port out of range: " + port);
+    }
+    return port;
+  }
+}

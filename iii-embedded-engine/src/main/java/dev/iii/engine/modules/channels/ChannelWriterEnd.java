@@ -1,0 +1,17 @@
+package dev.iii.engine.modules.channels;
+
+import reactor.core.publisher.Mono;
+
+/** The writing end of a channel, taken once (by a WebSocket client or by the engine itself). */
+public interface ChannelWriterEnd {
+
+  /**
+   * Queues an item. The returned {@code Mono} completes once the item is in the channel's buffer:
+   * while the buffer is full it waits, which is how a slow reader slows the writer down. Nothing is
+   * ever dropped; if the reading end has gone, it completes with an error.
+   */
+  Mono<Void> write(ChannelItem item);
+
+  /** Ends the stream: the reader gets every buffered item, then end-of-stream. Idempotent. */
+  void close();
+}
