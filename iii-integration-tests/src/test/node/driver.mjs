@@ -27,6 +27,19 @@
 //   listFunctions, listWorkers                                    -> what the SDK returns
 //   status                                                        -> {connectionState, workerId}
 //   shutdown       replies, then exits 0. The driver exits 3 when stdin closes.
+// Triggers, channels and HTTP (iii-sdk 0.9.0 only):
+//   registerTrigger     {type, function_id, config}                -> {id}
+//   unregisterTrigger   {id}
+//   registerTriggerType {id, description?, refuse?}   events triggerRegistered / triggerUnregistered
+//                        {trigger_type, trigger:{id, function_id, config}}; refuse: throw on register
+//   createChannel       {bufferSize?}                              -> {reader, writer} (refs)
+//   writeChannel        {ref, messages?, size?, seed?}  writes text messages, then `size`
+//                        deterministic bytes in 64 KiB chunks, closes -> {length, sha256}
+//   readChannel         {ref}                                      -> {length, sha256, messages}
+//  more behaviors for register: httpHello ({status_code:200, body:{message}, headers}),
+//    httpEcho (returns the request fields it got), httpStream (http() helper: status 201,
+//    content-type text/plain, `chunks` text chunks), readInput (reads channel input.input ->
+//    {length, sha256, messages}), writeOutput (writes `size` bytes to input.output -> {sha256}).
 // Events: started {sdk}, invoked, connectionState {state, workerId}, uncaught {error}.
 //
 // The two SDK generations differ in how they are created and called; all of that is in the
@@ -75,6 +88,42 @@ function serializeError(e) {
 }
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+const { createHash } = await import('node:crypto');
+
+/** Deterministic bytes, so both sides can check a large transfer by its SHA-256 alone. */
+function patternChunk(offset, length, seed) {
+  const buf = Buffer.allocUnsafe(length);
+  for (let i = 0; i < length; i++) buf[i] = ((offset + i) * 31 + seed) & 0xff;
+  return buf;
+}
+
+/** Writes messages, then `size` pattern bytes in 64 KiB chunks, then closes the writer. */
+async function writeToChannel(writer, { messages = [], size = 0, seed = 7 }) {
+  const hash = createHash('sha256');
+  for (const m of messages) writer.sendMessage(typeof m === 'string' ? m : JSON.stringify(m));
+  const CHUNK = 64 * 1024;
+  for (let offset = 0; offset < size; offset += CHUNK) {
+    const chunk = patternChunk(offset, Math.min(CHUNK, size - offset), seed);
+    hash.update(chunk);
+    await new Promise((resolve, reject) => writer.stream.write(chunk, (e) => (e ? reject(e) : resolve())));
+  }
+  await new Promise((resolve) => writer.stream.end(resolve));
+  return { length: size, sha256: hash.digest('hex') };
+}
+
+/** Reads a channel to its end: text messages in order, binary data hashed. */
+async function readFromChannel(reader) {
+  const messages = [];
+  reader.onMessage((m) => messages.push(m));
+  const hash = createHash('sha256');
+  let length = 0;
+  for await (const chunk of reader.stream) {
+    hash.update(chunk);
+    length += chunk.length;
+  }
+  return { length, sha256: hash.digest('hex'), messages };
+}
 
 // --- arguments and SDK selection ---------------------------------------------------------------
 const sdkArg = process.argv.indexOf('--sdk');
@@ -138,6 +187,31 @@ function watchConnectionState() {
   }, 20).unref();
 }
 
+const triggers = new Map();
+const channels = new Map();
+
+function requireNewSdk() {
+  const s = requireSdk();
+  if (SDK_VERSION !== '0.9.0') throw new CommandError('unsupported', 'needs iii-sdk 0.9.0');
+  return s;
+}
+
+function channelEnd(ref) {
+  const Ctor = ref.direction === 'read' ? sdkModule.ChannelReader : sdkModule.ChannelWriter;
+  return new Ctor(III_URL, ref);
+}
+
+/** Input as JSON for events: live channel ends (resolved from refs by the SDK) become markers. */
+function printable(value) {
+  if (sdkModule.ChannelReader && value instanceof sdkModule.ChannelReader) return { channel: 'reader' };
+  if (sdkModule.ChannelWriter && value instanceof sdkModule.ChannelWriter) return { channel: 'writer' };
+  if (Array.isArray(value)) return value.map(printable);
+  if (value !== null && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printable(v)]));
+  }
+  return value;
+}
+
 function makeHandler(cmd) {
   const { id, behavior, message, target, timeoutMs } = cmd;
   const run = {
@@ -152,13 +226,39 @@ function makeHandler(cmd) {
       await sdk.callVoid(target, input);
       return { relayed: true };
     },
+    httpHello: async () => ({
+      status_code: 200,
+      body: { message: message ?? 'Hello from node' },
+      headers: { 'x-node': 'yes' },
+    }),
+    httpEcho: async (input) => ({
+      status_code: 200,
+      body: {
+        method: input.method,
+        path: input.path,
+        path_params: input.path_params,
+        query_params: input.query_params,
+        body: input.body,
+        content_type: input.headers?.['content-type'] ?? null,
+      },
+    }),
+    httpStream: sdkModule.http
+      ? sdkModule.http(async (_req, res) => {
+          res.status(201);
+          res.headers({ 'content-type': 'text/plain' });
+          for (let i = 1; i <= (cmd.chunks ?? 3); i++) res.stream.write(`chunk-${i}\n`);
+          res.stream.end();
+        })
+      : undefined,
+    readInput: async (input) => readFromChannel(input.input),
+    writeOutput: async (input) => writeToChannel(input.output, { size: input.size, messages: input.messages }),
   }[behavior];
   if (!run) throw new CommandError('bad_command', `unknown behavior: ${behavior}`);
   if ((behavior === 'relay' || behavior === 'relayVoid') && !target) {
     throw new CommandError('bad_command', `${behavior} needs a target`);
   }
   return (input) => {
-    emit({ event: 'invoked', function_id: id, data: input ?? null });
+    emit({ event: 'invoked', function_id: id, data: printable(input) ?? null });
     return run(input);
   };
 }
@@ -253,6 +353,57 @@ const ops = {
   async callVoid(cmd) {
     await requireSdk().callVoid(cmd.function_id, cmd.data);
     return null;
+  },
+
+  async registerTrigger(cmd) {
+    const s = requireNewSdk();
+    const trigger = s.iii.registerTrigger({ type: cmd.type, function_id: cmd.function_id, config: cmd.config ?? {} });
+    const id = [...s.iii.triggers.keys()].pop();
+    triggers.set(id, trigger);
+    return { id };
+  },
+
+  async unregisterTrigger(cmd) {
+    requireNewSdk();
+    const trigger = triggers.get(cmd.id);
+    if (!trigger) throw new CommandError('not_registered', `no trigger ${cmd.id}`);
+    trigger.unregister();
+    triggers.delete(cmd.id);
+    return { id: cmd.id };
+  },
+
+  async registerTriggerType(cmd) {
+    const s = requireNewSdk();
+    s.iii.registerTriggerType(
+      { id: cmd.id, description: cmd.description ?? cmd.id },
+      {
+        registerTrigger: async (trigger) => {
+          emit({ event: 'triggerRegistered', trigger_type: cmd.id, trigger });
+          if (cmd.refuse) throw new Error(`refused by ${cmd.id}`);
+        },
+        unregisterTrigger: async (trigger) => {
+          emit({ event: 'triggerUnregistered', trigger_type: cmd.id, trigger });
+        },
+      },
+    );
+    return { id: cmd.id };
+  },
+
+  async createChannel(cmd) {
+    const s = requireNewSdk();
+    const channel = await s.iii.createChannel(cmd.bufferSize);
+    channels.set(channel.readerRef.channel_id, channel);
+    return { reader: channel.readerRef, writer: channel.writerRef };
+  },
+
+  async writeChannel(cmd) {
+    requireNewSdk();
+    return writeToChannel(channelEnd({ ...cmd.ref, direction: 'write' }), cmd);
+  },
+
+  async readChannel(cmd) {
+    requireNewSdk();
+    return readFromChannel(channelEnd({ ...cmd.ref, direction: 'read' }));
   },
 
   listFunctions: () => requireSdk().listFunctions(),

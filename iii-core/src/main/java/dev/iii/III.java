@@ -1,5 +1,8 @@
 package dev.iii;
 
+import dev.iii.channel.Channel;
+import dev.iii.channel.ChannelConnector;
+import dev.iii.channel.ChannelRef;
 import dev.iii.internal.DaemonThreads;
 import dev.iii.internal.SdkVersion;
 import dev.iii.internal.WorkerMetrics;
@@ -100,6 +103,9 @@ public final class III implements IIIClient {
   /** The engine's built-in trigger type for function-set changes. */
   static final String FUNCTIONS_AVAILABLE = "engine::functions-available";
 
+  /** The engine's built-in function that creates a channel. */
+  static final String CHANNELS_CREATE = "engine::channels::create";
+
   /** Largest message the official engine accepts in one frame. */
   static final int MAX_OUTBOUND_BYTES = 16 * 1024 * 1024;
 
@@ -112,6 +118,11 @@ public final class III implements IIIClient {
   private final URI address;
   private final InitOptions options;
   private final JsonMapper mapper;
+
+  /** The user's mapper plus channel ends, for typed handler input. */
+  private final JsonMapper inputMapper;
+
+  private final ChannelConnector channels;
   private final MessageCodec codec = MessageCodec.instance();
   private final ReactorNettyWebSocketClient webSocketClient;
   private final Executor handlerExecutor;
@@ -174,6 +185,8 @@ public final class III implements IIIClient {
     this.callbackExecutor = Executors.newCachedThreadPool(new DaemonThreads("iii-callback"));
     this.scheduler = Executors.newSingleThreadScheduledExecutor(new DaemonThreads("iii-scheduler"));
     this.eventExecutor = Executors.newSingleThreadExecutor(new DaemonThreads("iii-events"));
+    this.channels = new ChannelConnector(this.address, webSocketClient, callbackExecutor);
+    this.inputMapper = mapper.rebuild().addModule(channels.jacksonModule()).build();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -297,7 +310,12 @@ public final class III implements IIIClient {
       @Nullable String description,
       @Nullable Map<String, ?> metadata) {
     Objects.requireNonNull(handler, "handler");
-    return register(id, description, metadata, data -> handler.handle(toJava(data)));
+    return register(
+        id,
+        description,
+        metadata,
+        null,
+        data -> handler.handle(channels.resolveRefs(toJava(data))));
   }
 
   @Override
@@ -309,18 +327,42 @@ public final class III implements IIIClient {
         id,
         null,
         null,
-        data -> handler.handle(data.isNull() ? null : mapper.treeToValue(data, inputType)));
+        null,
+        data -> handler.handle(data.isNull() ? null : inputMapper.treeToValue(data, inputType)));
+  }
+
+  @Override
+  public FunctionRef registerFunction(
+      String id, HttpInvocationConfig config, @Nullable String description) {
+    Objects.requireNonNull(config, "config");
+    return register(
+        id,
+        description,
+        null,
+        config,
+        data -> {
+          // The engine calls the URL; only a misrouted invocation could arrive here.
+          throw new IIIException(
+              HttpInvocationConfig.FUNCTION_NOT_INVOKABLE,
+              "function " + id + " is invoked over HTTP by the engine, not by this worker");
+        });
   }
 
   private FunctionRef register(
       String id,
       @Nullable String description,
       @Nullable Map<String, ?> metadata,
+      @Nullable HttpInvocationConfig invocation,
       LocalFunction function) {
     requireId(id, "function id");
     RegisterFunction message =
         new RegisterFunction(
-            id, description, metadata == null ? null : mapper.valueToTree(metadata));
+            id,
+            description,
+            null,
+            null,
+            metadata == null ? null : mapper.valueToTree(metadata),
+            invocation == null ? null : invocation.toJson());
     synchronized (lock) {
       if (functionRegistrations.containsKey(id)) {
         throw new IllegalStateException("function id already registered: " + id);
@@ -533,12 +575,54 @@ public final class III implements IIIClient {
   }
 
   @Override
+  public CompletableFuture<Channel> createChannel() {
+    return createChannel(JSON.objectNode());
+  }
+
+  @Override
+  public CompletableFuture<Channel> createChannel(int bufferSize) {
+    if (bufferSize < 1) {
+      throw new IllegalArgumentException("bufferSize must be at least 1: " + bufferSize);
+    }
+    ObjectNode input = JSON.objectNode();
+    input.put("buffer_size", bufferSize);
+    return createChannel(input);
+  }
+
+  private CompletableFuture<Channel> createChannel(ObjectNode input) {
+    return invoke(CHANNELS_CREATE, input, options.invocationTimeout())
+        .thenApply(
+            result ->
+                new Channel(
+                    channels.writer(channelRef(result, "writer")),
+                    channels.reader(channelRef(result, "reader"))));
+  }
+
+  private ChannelRef channelRef(@Nullable JsonNode result, String field) {
+    JsonNode ref = result == null ? null : result.get(field);
+    try {
+      if (ref != null && ref.isObject()) {
+        return codec.mapper().treeToValue(ref, ChannelRef.class);
+      }
+    } catch (RuntimeException e) {
+      // reported below, with the whole answer
+    }
+    throw new IIIException(
+        IIIException.INVALID_RESULT,
+        "engine answered channel creation without a valid " + field + " ref: " + result,
+        CHANNELS_CREATE,
+        null,
+        null);
+  }
+
+  @Override
   public Runnable onFunctionsAvailable(Consumer<List<FunctionInfo>> callback) {
     Objects.requireNonNull(callback, "callback");
     String functionId = "iii.on_functions_available." + UUID.randomUUID();
     FunctionRef function =
         register(
             functionId,
+            null,
             null,
             null,
             data -> {

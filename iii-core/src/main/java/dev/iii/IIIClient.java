@@ -1,5 +1,6 @@
 package dev.iii;
 
+import dev.iii.channel.Channel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +50,11 @@ public interface IIIClient extends AutoCloseable {
    */
   Runnable onConnectionStateChange(Consumer<ConnectionState> listener);
 
-  /** Registers a function this worker handles. */
+  /**
+   * Registers a function this worker handles. Channel refs ({@code {channel_id, access_key,
+   * direction}}) anywhere in the input arrive as live {@link dev.iii.channel.ChannelReader}s and
+   * {@link dev.iii.channel.ChannelWriter}s.
+   */
   FunctionRef registerFunction(String id, FunctionHandler handler);
 
   /**
@@ -66,9 +71,26 @@ public interface IIIClient extends AutoCloseable {
 
   /**
    * Registers a function whose input is converted to {@code inputType} first (by the client's
-   * {@code JsonMapper}).
+   * {@code JsonMapper}); fields of type {@link dev.iii.channel.ChannelReader} and {@link
+   * dev.iii.channel.ChannelWriter} are read from channel refs, so {@code ApiRequest.class} works
+   * for HTTP triggers.
    */
   <T> FunctionRef registerFunction(String id, Class<T> inputType, TypedFunctionHandler<T> handler);
+
+  /**
+   * Registers a function the engine runs by calling an HTTP endpoint (see {@link
+   * HttpInvocationConfig}); this worker never handles its invocations. Like other functions, it is
+   * registered again after a reconnect and removed with {@link FunctionRef#unregister()}.
+   *
+   * @param description shown in function listings
+   */
+  FunctionRef registerFunction(
+      String id, HttpInvocationConfig config, @Nullable String description);
+
+  /** Registers a function the engine runs by calling an HTTP endpoint, without description. */
+  default FunctionRef registerFunction(String id, HttpInvocationConfig config) {
+    return registerFunction(id, config, null);
+  }
 
   /**
    * Calls a function and waits for its result, for at most the client's invocation timeout.
@@ -135,6 +157,22 @@ public interface IIIClient extends AutoCloseable {
 
   /** Every worker connected to the engine. */
   CompletableFuture<List<WorkerInfo>> listWorkers();
+
+  /**
+   * Creates a channel with the engine's default buffer (64 messages): a stream of bytes and text
+   * messages from its {@link Channel#writer() writer} to its {@link Channel#reader() reader}.
+   * Either end, or its ref, can be passed in call data to another function, in any language.
+   *
+   * @return completes with the channel (no socket is open until an end is used)
+   */
+  CompletableFuture<Channel> createChannel();
+
+  /**
+   * Creates a channel whose engine buffer holds {@code bufferSize} messages (frames), at most 1024.
+   *
+   * @throws IllegalArgumentException when {@code bufferSize} is below 1
+   */
+  CompletableFuture<Channel> createChannel(int bufferSize);
 
   /**
    * Subscribes to changes of the set of functions; the callback receives the whole new list.

@@ -1,23 +1,71 @@
 package dev.iii.engine;
 
+import dev.iii.engine.config.EngineConfig;
+import dev.iii.engine.config.EngineConfigLoader;
+import dev.iii.engine.config.RestApiConfig;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Runs the embedded engine as a program:
  *
- * <pre>java -jar iii-embedded-engine.jar [--host H] [--port 49134] [--http-port 3111]</pre>
+ * <pre>
+ * java -jar iii-embedded-engine.jar [--config config.yaml] [--host H] [--port 49134] [--http-port 3111]
+ * </pre>
  *
- * <p>Prints one line with its URLs when ready; stops cleanly on SIGTERM or SIGINT.
+ * <p>Without {@code --config} it runs the development defaults ({@link
+ * EngineConfig#development()}); with it, the file in the official engine's format ({@link
+ * EngineConfigLoader}). Options given on the command line override the file. Prints one line with
+ * its URLs when ready; stops cleanly on SIGTERM or SIGINT.
  */
 public final class EngineMain {
 
   static final String USAGE =
-      "usage: java -jar iii-embedded-engine.jar [--host 127.0.0.1] [--port 49134]"
-          + " [--http-port 3111]";
+      "usage: java -jar iii-embedded-engine.jar [--config config.yaml] [--host 127.0.0.1]"
+          + " [--port 49134] [--http-port 3111]";
 
-  /** The command line, parsed. */
-  record Options(String host, int port, int httpPort) {}
+  /**
+   * The command line, parsed; {@code null} for what was not given.
+   *
+   * @param config the config file, or {@code null} for the development defaults
+   */
+  record Options(
+      @Nullable Path config,
+      @Nullable String host,
+      @Nullable Integer port,
+      @Nullable Integer httpPort) {
+
+    /**
+     * What the engine runs: the config file (or the development defaults), then the command line's
+     * host and ports on top.
+     *
+     * @throws IOException when the config file cannot be read
+     * @throws IllegalArgumentException when it is not valid, or --http-port is given while the file
+     *     does not load the REST API module
+     */
+    EngineConfig engineConfig() throws IOException {
+      EngineConfig result =
+          config == null ? EngineConfig.development() : EngineConfigLoader.load(config);
+      if (host != null) {
+        result = result.withHost(host);
+      }
+      if (port != null) {
+        result = result.withPort(port);
+      }
+      if (httpPort != null) {
+        RestApiConfig restApi = result.restApi();
+        if (restApi == null) {
+          throw new IllegalArgumentException(
+              "--http-port given, but the config file does not load "
+                  + EngineConfigLoader.REST_API);
+        }
+        result = result.withRestApi(restApi.withPort(httpPort));
+      }
+      return result;
+    }
+  }
 
   private EngineMain() {}
 
@@ -39,15 +87,17 @@ public final class EngineMain {
       System.out.println(USAGE);
       return;
     }
+    EngineConfig config;
+    try {
+      config = options.engineConfig();
+    } catch (IOException | IllegalArgumentException e) {
+      System.err.println("iii engine: cannot load the config: " + e.getMessage());
+      System.exit(2);
+      return;
+    }
     EmbeddedEngine engine;
     try {
-      engine =
-          EmbeddedEngine.builder()
-              .host(options.host())
-              .port(options.port())
-              .httpPort(options.httpPort())
-              .build()
-              .start();
+      engine = EmbeddedEngine.builder().config(config).build().start();
     } catch (RuntimeException e) {
       System.err.println("iii engine: cannot start: " + e.getMessage());
       System.exit(1);
@@ -63,7 +113,9 @@ public final class EngineMain {
                 },
                 "iii-engine-shutdown"));
     System.out.println(
-        "iii engine ready: workers " + engine.wsUrl() + " | http " + engine.httpUrl());
+        "iii engine ready: workers "
+            + engine.wsUrl()
+            + (config.restApi() == null ? " | no REST API module" : " | http " + engine.httpUrl()));
     stopped.await();
   }
 
@@ -74,12 +126,14 @@ public final class EngineMain {
    * @throws IllegalArgumentException with a message for the user when the arguments are wrong
    */
   static @Nullable Options parse(String[] args) {
-    String host = EmbeddedEngine.DEFAULT_HOST;
-    int port = EmbeddedEngine.DEFAULT_PORT;
-    int httpPort = EmbeddedEngine.DEFAULT_HTTP_PORT;
+    Path config = null;
+    String host = null;
+    Integer port = null;
+    Integer httpPort = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
+        case "--config" -> config = Path.of(value(args, ++i, arg));
         case "--host" -> host = value(args, ++i, arg);
         case "--port" -> port = portValue(args, ++i, arg);
         case "--http-port" -> httpPort = portValue(args, ++i, arg);
@@ -89,7 +143,7 @@ public final class EngineMain {
         default -> throw new IllegalArgumentException("unknown option " + arg);
       }
     }
-    return new Options(host, port, httpPort);
+    return new Options(config, host, port, httpPort);
   }
 
   private static String value(String[] args, int index, String option) {

@@ -1,21 +1,41 @@
 package dev.iii.engine.config;
 
 import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The module behind HTTP-invoked functions ({@code modules::http_functions::HttpFunctionsModule}):
- * which URLs the engine may call.
+ * which URLs the engine may call, and where the secrets named in a function's {@code auth} come
+ * from.
  *
  * @param urlAllowlist glob patterns a URL's host must match; empty allows any host
  * @param blockPrivateIps refuse hosts that are or resolve to private, loopback or link-local
  *     addresses
  * @param requireHttps refuse {@code http://} URLs
+ * @param environment looks up the engine's environment variables named in {@code auth} ({@code
+ *     secret_key}, {@code token_key}, {@code value_key}); {@link #SYSTEM_ENVIRONMENT} unless a test
+ *     or an embedding application supplies its own
  */
 public record HttpFunctionsConfig(
-    List<String> urlAllowlist, boolean blockPrivateIps, boolean requireHttps) {
+    List<String> urlAllowlist,
+    boolean blockPrivateIps,
+    boolean requireHttps,
+    Function<String, @Nullable String> environment) {
+
+  /** The process environment ({@link System#getenv(String)}). */
+  public static final Function<String, @Nullable String> SYSTEM_ENVIRONMENT = System::getenv;
 
   public HttpFunctionsConfig {
     urlAllowlist = List.copyOf(urlAllowlist);
+    Objects.requireNonNull(environment, "environment");
+  }
+
+  /** Secrets from the process environment. */
+  public HttpFunctionsConfig(
+      List<String> urlAllowlist, boolean blockPrivateIps, boolean requireHttps) {
+    this(urlAllowlist, blockPrivateIps, requireHttps, SYSTEM_ENVIRONMENT);
   }
 
   /** The official defaults: any host, no private addresses, HTTPS only. */
@@ -26,5 +46,10 @@ public record HttpFunctionsConfig(
   /** For local development: only {@code localhost} and {@code 127.0.0.1}, plain HTTP allowed. */
   public static HttpFunctionsConfig development() {
     return new HttpFunctionsConfig(List.of("localhost", "127.0.0.1"), false, false);
+  }
+
+  /** The same settings with secrets looked up elsewhere. */
+  public HttpFunctionsConfig withEnvironment(Function<String, @Nullable String> value) {
+    return new HttpFunctionsConfig(urlAllowlist, blockPrivateIps, requireHttps, value);
   }
 }

@@ -11,6 +11,7 @@ import dev.iii.engine.registry.TriggerRegistry;
 import dev.iii.engine.registry.TriggerType;
 import dev.iii.engine.registry.Worker;
 import dev.iii.engine.registry.WorkerRegistry;
+import dev.iii.protocol.ErrorBody;
 import dev.iii.protocol.InvocationAction;
 import dev.iii.protocol.InvocationIds;
 import dev.iii.protocol.InvocationResult;
@@ -44,6 +45,9 @@ import tools.jackson.databind.node.ObjectNode;
 public final class MessageRouter {
 
   private static final Logger log = LoggerFactory.getLogger(MessageRouter.class);
+
+  /** The error code sent to a worker whose trigger an engine module refused. */
+  public static final String TRIGGER_REGISTRATION_FAILED = "trigger_registration_failed";
 
   /** The built-in trigger type fired on worker connect, disconnect and metadata updates. */
   public static final String WORKERS_AVAILABLE = "engine::workers-available";
@@ -247,6 +251,14 @@ public final class MessageRouter {
           register.triggerType(),
           register.functionId(),
           e.getMessage());
+      // The official engine only logs; newer engines also tell the registrant, which older SDKs
+      // ignore. Either way the trigger is not stored.
+      worker.send(
+          new TriggerRegistrationResult(
+              register.id(),
+              register.triggerType(),
+              register.functionId(),
+              new ErrorBody(TRIGGER_REGISTRATION_FAILED, e.getMessage())));
     }
   }
 

@@ -17,6 +17,7 @@ import dev.iii.engine.router.InvocationRouter;
 import dev.iii.engine.router.MessageRouter;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -114,8 +115,12 @@ public final class WorkerModule {
 
   private void scheduleFunctionsChanged() {
     if (functionsChangedScheduled.compareAndSet(false, true)) {
-      scheduler.schedule(
-          this::announceFunctionsChanged, FUNCTIONS_CHANGED_DELAY_MS, TimeUnit.MILLISECONDS);
+      try {
+        scheduler.schedule(
+            this::announceFunctionsChanged, FUNCTIONS_CHANGED_DELAY_MS, TimeUnit.MILLISECONDS);
+      } catch (RejectedExecutionException e) {
+        // The engine is closing: workers disconnect after the scheduler stopped; nobody listens.
+      }
     }
   }
 

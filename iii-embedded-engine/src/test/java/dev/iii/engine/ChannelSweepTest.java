@@ -1,0 +1,99 @@
+package dev.iii.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.iii.engine.ChannelEndpointTest.ChannelSocket;
+import dev.iii.engine.modules.ModuleContext;
+import dev.iii.engine.modules.channels.Channel;
+import dev.iii.engine.modules.channels.ChannelEndpoint;
+import dev.iii.engine.modules.channels.ChannelRegistry;
+import java.time.Duration;
+import java.util.concurrent.RunnableScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
+
+/**
+ * The channel endpoint with a registry the test controls, so the sweep runs on demand with a time
+ * five minutes ahead instead of after five minutes.
+ */
+class ChannelSweepTest {
+
+  private static final long TTL_MS = Duration.ofMinutes(5).toMillis();
+
+  private final ChannelRegistry registry = new ChannelRegistry();
+  private final ScheduledThreadPoolExecutor scheduler = new ScheduledThreadPoolExecutor(1);
+  private final ChannelEndpoint endpoint = new ChannelEndpoint();
+  private DisposableServer server;
+
+  @BeforeEach
+  void start() {
+    endpoint.start(new ModuleContext(null, null, null, null, null, registry, scheduler));
+    server = HttpServer.create().host("127.0.0.1").port(0).route(endpoint::engineRoutes).bindNow();
+  }
+
+  @AfterEach
+  void stop() {
+    server.disposeNow(Duration.ofSeconds(5));
+    endpoint.close();
+    scheduler.shutdownNow();
+  }
+
+  private String url(Channel channel, String dir) {
+    return ChannelSocket.url(
+        "ws://127.0.0.1:" + server.port(), channel.id(), channel.accessKey(), dir);
+  }
+
+  @Test
+  void theSweepIsScheduledEveryMinuteAndStopsWithTheModule() {
+    assertThat(scheduler.getQueue()).hasSize(1);
+    RunnableScheduledFuture<?> task = (RunnableScheduledFuture<?>) scheduler.getQueue().peek();
+    assertThat(task.isPeriodic()).isTrue();
+    assertThat(task.getDelay(TimeUnit.SECONDS)).isBetween(55L, 60L);
+
+    endpoint.close();
+
+    assertThat(task.isCancelled()).isTrue();
+  }
+
+  @Test
+  void sweepingAnAbandonedChannelClosesItsWaitingReaderAndForgetsIt() {
+    Channel abandoned = registry.create(4);
+    Channel inUse = registry.create(4);
+    try (ChannelSocket reader = ChannelSocket.open(url(abandoned, "read"));
+        ChannelSocket inUseReader = ChannelSocket.open(url(inUse, "read"));
+        ChannelSocket inUseWriter = ChannelSocket.open(url(inUse, "write"))) {
+      inUseWriter.sendText("before");
+      assertThat(inUseReader.awaitFrames(1)).containsExactly("T:before");
+
+      assertThat(registry.sweep(abandoned.createdAtMs() + TTL_MS + 1_000)).isEqualTo(1);
+
+      // The writer never came: the reader gets the end of the stream.
+      assertThat(reader.awaitClose().code()).isEqualTo(1005);
+      assertThat(ChannelSocket.handshake(url(abandoned, "write"), true).status()).isEqualTo(404);
+      // A channel with both ends taken is kept and keeps streaming.
+      inUseWriter.sendText("after");
+      assertThat(inUseReader.awaitFrames(1)).containsExactly("T:after");
+      assertThat(registry.find(inUse.id(), inUse.accessKey())).isPresent();
+    }
+  }
+
+  @Test
+  void aFinishedChannelLeavesTheRegistry() {
+    Channel channel = registry.create(4);
+    try (ChannelSocket reader = ChannelSocket.open(url(channel, "read"));
+        ChannelSocket writer = ChannelSocket.open(url(channel, "write"))) {
+      writer.sendBinary("x");
+      writer.end();
+      assertThat(reader.awaitFrames(1)).containsExactly("B:x");
+      reader.awaitClose();
+    }
+
+    await().atMost(Duration.ofSeconds(5)).until(() -> registry.size() == 0);
+  }
+}
