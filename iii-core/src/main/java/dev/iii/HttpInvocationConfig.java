@@ -39,9 +39,6 @@ public record HttpInvocationConfig(
     Map<String, String> headers,
     @Nullable HttpAuth auth) {
 
-  /** Error code of a local invocation of an HTTP-invoked function (the engine calls its URL). */
-  public static final String FUNCTION_NOT_INVOKABLE = "function_not_invokable";
-
   private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
   /** Validates the config and upper-cases the method (the engine only accepts upper case). */

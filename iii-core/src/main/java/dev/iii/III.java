@@ -343,7 +343,7 @@ public final class III implements IIIClient {
         data -> {
           // The engine calls the URL; only a misrouted invocation could arrive here.
           throw new IIIException(
-              HttpInvocationConfig.FUNCTION_NOT_INVOKABLE,
+              IIIException.FUNCTION_NOT_INVOKABLE,
               "function " + id + " is invoked over HTTP by the engine, not by this worker");
         });
   }

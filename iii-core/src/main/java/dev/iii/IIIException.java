@@ -8,8 +8,9 @@ import org.jspecify.annotations.Nullable;
  * <p>Codes from the engine include {@code function_not_found}, {@code invocation_failed} (the
  * handler threw), {@code invocation_stopped} (the handler's worker went away); codes from this SDK
  * include {@code timeout}, {@code connection_lost}, {@code shutdown}, {@code queue_overflow},
- * {@code connection_failed}, {@code payload_too_large} and {@code invalid_result} (a typed call's
- * result did not convert to the requested type).
+ * {@code connection_failed}, {@code payload_too_large}, {@code invalid_result} (a typed call's
+ * result did not convert to the requested type), {@code function_not_invokable} (an HTTP-invoked
+ * function reached a worker), {@code channel_not_found} and {@code channel_closed}.
  */
 public class IIIException extends RuntimeException {
 
@@ -26,6 +27,9 @@ public class IIIException extends RuntimeException {
   public static final String FUNCTION_NOT_FOUND = "function_not_found";
   public static final String PAYLOAD_TOO_LARGE = "payload_too_large";
   public static final String INVALID_RESULT = "invalid_result";
+  public static final String FUNCTION_NOT_INVOKABLE = "function_not_invokable";
+  public static final String CHANNEL_NOT_FOUND = "channel_not_found";
+  public static final String CHANNEL_CLOSED = "channel_closed";
 
   private final String code;
   private final String errorMessage;

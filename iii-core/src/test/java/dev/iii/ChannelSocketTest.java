@@ -148,7 +148,7 @@ class ChannelSocketTest {
     IIIException onRead = ClientTestSupport.failure(connector.reader(wrong).readAll());
 
     for (IIIException failure : List.of(onWrite, onRead)) {
-      assertThat(failure.code()).isEqualTo(ChannelConnector.CHANNEL_NOT_FOUND);
+      assertThat(failure.code()).isEqualTo(IIIException.CHANNEL_NOT_FOUND);
       assertThat(failure.getMessage()).contains(real.channelId());
     }
   }
@@ -163,7 +163,7 @@ class ChannelSocketTest {
     endpoint.drop(ref);
 
     IIIException failure = ClientTestSupport.failure(all);
-    assertThat(failure.code()).isEqualTo(ChannelConnector.CHANNEL_CLOSED);
+    assertThat(failure.code()).isEqualTo(IIIException.CHANNEL_CLOSED);
     assertThat(failure.getMessage()).contains(ref.channelId());
   }
 
@@ -184,10 +184,10 @@ class ChannelSocketTest {
                           writer.write(new byte[] {2}).get(WAIT.toMillis(), TimeUnit.MILLISECONDS));
               return thrown instanceof ExecutionException e
                   && e.getCause() instanceof IIIException iii
-                  && iii.code().equals(ChannelConnector.CHANNEL_CLOSED);
+                  && iii.code().equals(IIIException.CHANNEL_CLOSED);
             });
     assertThat(ClientTestSupport.failure(writer.close()).code())
-        .isEqualTo(ChannelConnector.CHANNEL_CLOSED);
+        .isEqualTo(IIIException.CHANNEL_CLOSED);
   }
 
   @Test
@@ -196,7 +196,7 @@ class ChannelSocketTest {
     assertThat(writer.close()).succeedsWithin(WAIT);
 
     assertThat(ClientTestSupport.failure(writer.sendMessage("late")).code())
-        .isEqualTo(ChannelConnector.CHANNEL_CLOSED);
+        .isEqualTo(IIIException.CHANNEL_CLOSED);
   }
 
   @Test

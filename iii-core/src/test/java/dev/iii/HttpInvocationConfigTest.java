@@ -99,7 +99,7 @@ class HttpInvocationConfigTest extends ClientTestSupport {
     JsonNode result = engine.awaitConnection(0).call("ext::fn", json("{}"));
 
     assertThat(result.get("error").get("code").asString())
-        .isEqualTo(HttpInvocationConfig.FUNCTION_NOT_INVOKABLE);
+        .isEqualTo(IIIException.FUNCTION_NOT_INVOKABLE);
   }
 
   private static JsonNode auth(HttpAuth auth) {

@@ -34,12 +34,6 @@ import tools.jackson.databind.module.SimpleModule;
  */
 public final class ChannelConnector {
 
-  /** Error code: the engine knows no channel with that id and access key (HTTP 404). */
-  public static final String CHANNEL_NOT_FOUND = "channel_not_found";
-
-  /** Error code: the channel's socket failed or closed before the stream ended. */
-  public static final String CHANNEL_CLOSED = "channel_closed";
-
   /** The iii SDKs split writes into frames of this size (the engine accepts larger ones). */
   public static final int FRAME_SIZE = 64 * 1024;
 
@@ -177,7 +171,7 @@ public final class ChannelConnector {
       HttpResponse response = handshake.response();
       if (response != null && response.status().code() == 404) {
         return new IIIException(
-            CHANNEL_NOT_FOUND,
+            IIIException.CHANNEL_NOT_FOUND,
             "channel " + ref.channelId() + " not found (unknown channel or wrong access key)",
             null,
             null,
@@ -186,7 +180,7 @@ public final class ChannelConnector {
     }
     String reason = error == null ? "closed without a close frame" : String.valueOf(error);
     return new IIIException(
-        CHANNEL_CLOSED,
+        IIIException.CHANNEL_CLOSED,
         "channel " + ref.channelId() + " (" + ref.direction().wireName() + ") closed: " + reason,
         null,
         null,

@@ -138,8 +138,7 @@ public final class ChannelWriter {
       if (closeRequested) {
         return CompletableFuture.failedFuture(
             new IIIException(
-                ChannelConnector.CHANNEL_CLOSED,
-                "channel " + ref.channelId() + " writer is closed"));
+                IIIException.CHANNEL_CLOSED, "channel " + ref.channelId() + " writer is closed"));
       }
       open();
       for (Frame frame : batch) {
@@ -184,7 +183,7 @@ public final class ChannelWriter {
                             ? Mono.empty()
                             : Mono.error(
                                 new IIIException(
-                                    ChannelConnector.CHANNEL_CLOSED,
+                                    IIIException.CHANNEL_CLOSED,
                                     "channel "
                                         + ref.channelId()
                                         + " was closed by the engine while writing"))));

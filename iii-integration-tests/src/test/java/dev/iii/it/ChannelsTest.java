@@ -7,7 +7,6 @@ import dev.iii.III;
 import dev.iii.IIIException;
 import dev.iii.InitOptions;
 import dev.iii.channel.Channel;
-import dev.iii.channel.ChannelConnector;
 import dev.iii.channel.ChannelReader;
 import dev.iii.channel.ChannelWriter;
 import dev.iii.engine.EmbeddedEngine;
@@ -199,7 +198,7 @@ class ChannelsTest {
 
     IIIException error = failure(client.call("drain", Map.of("in", forged)));
 
-    assertThat(error.code()).isEqualTo(ChannelConnector.CHANNEL_NOT_FOUND);
+    assertThat(error.code()).isEqualTo(IIIException.CHANNEL_NOT_FOUND);
     assertThat(error.getMessage()).contains(channel.readerRef().channelId());
   }
 
