@@ -1,0 +1,25 @@
+package dev.iii.spring.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Repeatable;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Binds an {@link IIIFunction} to an HTTP route of the engine's REST API (trigger type {@code
+ * http}). Repeatable: one function may serve several routes.
+ */
+@Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+@Repeatable(HttpTriggers.class)
+public @interface HttpTrigger {
+
+  /** The route, e.g. {@code /orders/:id}; {@code ${…}} placeholders are resolved. */
+  String path();
+
+  /** The HTTP method: GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS. */
+  String method() default "GET";
+}

@@ -1,0 +1,5 @@
+/** Auto-configuration of iii for Spring Boot: the client, annotated workers, health, metrics. */
+@NullMarked
+package dev.iii.spring.boot.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;
