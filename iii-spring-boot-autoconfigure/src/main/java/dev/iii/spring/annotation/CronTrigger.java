@@ -7,9 +7,9 @@ import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
 /**
- * Calls an {@link IIIFunction} on a schedule (trigger type {@code cron}). The expression has six
- * or seven fields, seconds first, and is evaluated in UTC: {@code "0 *}{@code /5 * * * *"} runs
- * every five minutes.
+ * Calls an {@link IIIFunction} on a schedule (trigger type {@code cron}). The expression has six or
+ * seven fields, seconds first, and is evaluated in UTC: {@code "0 *}{@code /5 * * * *"} runs every
+ * five minutes.
  */
 @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)

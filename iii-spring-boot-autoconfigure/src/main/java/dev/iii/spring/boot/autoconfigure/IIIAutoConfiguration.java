@@ -1,7 +1,128 @@
 package dev.iii.spring.boot.autoconfigure;
 
+import dev.iii.III;
+import dev.iii.IIIClient;
+import dev.iii.InitOptions;
+import dev.iii.ReconnectionConfig;
+import dev.iii.TelemetryOptions;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.util.StringUtils;
+import tools.jackson.databind.json.JsonMapper;
 
-/** TODO(issue 4): being written. */
-@AutoConfiguration
-public class IIIAutoConfiguration {}
+/**
+ * Auto-configures an {@link IIIClient} from {@code iii.*} properties, and connects it when the
+ * application starts ({@link IIIClientLifecycle}). Building the client opens no connection, so a
+ * missing engine never breaks context creation (unless {@code iii.fail-fast} is set).
+ */
+@AutoConfiguration(
+    afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+    after = IIIEmbeddedEngineAutoConfiguration.class)
+@ConditionalOnClass(III.class)
+@ConditionalOnBooleanProperty(name = "iii.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(IIIProperties.class)
+public final class IIIAutoConfiguration {
+
+  /** Name of the executor that runs function handlers. */
+  public static final String WORKER_EXECUTOR_BEAN_NAME = "iiiWorkerExecutor";
+
+  @Bean
+  @ConditionalOnMissingBean(IIIConnectionDetails.class)
+  PropertiesIIIConnectionDetails iiiConnectionDetails(IIIProperties properties) {
+    return new PropertiesIIIConnectionDetails(properties);
+  }
+
+  /**
+   * Runs function and trigger handlers: at most {@code iii.worker.max-concurrency} at once, the
+   * rest wait in line. Daemon threads, so they never keep the JVM alive on their own.
+   */
+  @Bean(name = WORKER_EXECUTOR_BEAN_NAME, destroyMethod = "shutdown")
+  @ConditionalOnMissingBean(name = WORKER_EXECUTOR_BEAN_NAME)
+  ExecutorService iiiWorkerExecutor(IIIProperties properties) {
+    int threads = maxConcurrency(properties.worker().maxConcurrency());
+    CustomizableThreadFactory threadFactory = new CustomizableThreadFactory("iii-worker-");
+    threadFactory.setDaemon(true);
+    ThreadPoolExecutor executor =
+        new ThreadPoolExecutor(
+            threads, threads, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), threadFactory);
+    // Idle applications should not hold max-concurrency threads forever.
+    executor.allowCoreThreadTimeOut(true);
+    return executor;
+  }
+
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean(IIIClient.class)
+  III iiiClient(
+      IIIConnectionDetails connectionDetails,
+      IIIProperties properties,
+      Environment environment,
+      @Qualifier(WORKER_EXECUTOR_BEAN_NAME) ExecutorService workerExecutor,
+      ObjectProvider<JsonMapper> jsonMapper,
+      ObjectProvider<IIIClientCustomizer> customizers) {
+    InitOptions.Builder options =
+        InitOptions.builder()
+            .invocationTimeout(properties.invocationTimeout())
+            .enableMetricsReporting(properties.enableMetricsReporting())
+            .reconnection(reconnection(properties.reconnection()))
+            .telemetry(telemetry(properties.telemetry()))
+            .handlerExecutor(workerExecutor);
+    String workerName =
+        StringUtils.hasText(properties.workerName())
+            ? properties.workerName()
+            : environment.getProperty("spring.application.name");
+    if (StringUtils.hasText(workerName)) {
+      options.workerName(workerName);
+    }
+    jsonMapper.ifAvailable(options::jsonMapper);
+    customizers.orderedStream().forEach(customizer -> customizer.customize(options));
+    return new III(connectionDetails.url().toString(), options.build());
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  IIIClientLifecycle iiiClientLifecycle(
+      IIIClient client, IIIConnectionDetails connectionDetails, IIIProperties properties) {
+    return new IIIClientLifecycle(
+        client,
+        IIIUrls.describe(client, connectionDetails),
+        properties.failFast(),
+        properties.connectTimeout());
+  }
+
+  /** {@code 0} means {@code max(8, 2 × CPUs)}. */
+  static int maxConcurrency(int configured) {
+    if (configured < 0) {
+      throw new IllegalArgumentException(
+          "iii.worker.max-concurrency must be 0 (automatic) or more, was " + configured);
+    }
+    return configured > 0
+        ? configured
+        : Math.max(8, 2 * Runtime.getRuntime().availableProcessors());
+  }
+
+  private static ReconnectionConfig reconnection(IIIProperties.Reconnection reconnection) {
+    return new ReconnectionConfig(
+        reconnection.initialDelay(),
+        reconnection.maxDelay(),
+        reconnection.multiplier(),
+        reconnection.jitter(),
+        reconnection.maxRetries());
+  }
+
+  private static TelemetryOptions telemetry(IIIProperties.Telemetry telemetry) {
+    return new TelemetryOptions(
+        telemetry.language(), telemetry.projectName(), telemetry.framework());
+  }
+}

@@ -1,7 +1,44 @@
 package dev.iii.spring.boot.autoconfigure;
 
+import dev.iii.engine.EmbeddedEngine;
+import java.net.URI;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
 
-/** TODO(issue 4): being written. */
+/**
+ * Starts an iii engine inside the application when {@code iii.embedded.enabled=true} and points the
+ * client at it, whatever {@code iii.url} says (its {@link IIIConnectionDetails} take precedence
+ * over the properties-based ones).
+ */
 @AutoConfiguration
-public class IIIEmbeddedEngineAutoConfiguration {}
+@ConditionalOnClass(EmbeddedEngine.class)
+@ConditionalOnBooleanProperty("iii.embedded.enabled")
+@EnableConfigurationProperties(IIIProperties.class)
+public final class IIIEmbeddedEngineAutoConfiguration {
+
+  /**
+   * The engine, already listening: starting it in the bean method only binds local ports, and the
+   * client's connection details need its actual (possibly random) port.
+   */
+  @Bean(destroyMethod = "close")
+  @ConditionalOnMissingBean
+  EmbeddedEngine iiiEmbeddedEngine(IIIProperties properties) {
+    IIIProperties.Embedded embedded = properties.embedded();
+    return EmbeddedEngine.builder()
+        .host(embedded.host())
+        .port(embedded.port())
+        .httpPort(embedded.httpPort())
+        .build()
+        .start();
+  }
+
+  @Bean
+  @ConditionalOnMissingBean(IIIConnectionDetails.class)
+  IIIConnectionDetails iiiEmbeddedEngineConnectionDetails(EmbeddedEngine engine) {
+    return () -> URI.create(engine.wsUrl());
+  }
+}

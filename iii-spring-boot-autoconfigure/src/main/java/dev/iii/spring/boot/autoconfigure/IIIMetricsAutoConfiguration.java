@@ -1,7 +1,40 @@
 package dev.iii.spring.boot.autoconfigure;
 
+import dev.iii.IIIClient;
+import dev.iii.spring.boot.autoconfigure.metrics.IIIClientMetrics;
+import dev.iii.spring.boot.autoconfigure.metrics.IIIMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
 
-/** TODO(issue 4): being written. */
-@AutoConfiguration
-public class IIIMetricsAutoConfiguration {}
+/**
+ * Micrometer meters of the iii client ({@link IIIClientMetrics}) and the {@link IIIMetrics} the
+ * worker support records invocations with, when the application has a {@link MeterRegistry}.
+ */
+@AutoConfiguration(
+    after = IIIAutoConfiguration.class,
+    afterName = {
+      "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
+      "org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration"
+    })
+@ConditionalOnClass({IIIClient.class, MeterRegistry.class})
+@ConditionalOnBean({IIIClient.class, MeterRegistry.class})
+public final class IIIMetricsAutoConfiguration {
+
+  @Bean
+  @ConditionalOnMissingBean
+  IIIClientMetrics iiiClientMetrics(
+      IIIClient client, ObjectProvider<IIIRegisteredFunctions> functions) {
+    return new IIIClientMetrics(client, functions.getIfUnique());
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  IIIMetrics iiiMetrics(MeterRegistry registry) {
+    return new IIIMetrics(registry);
+  }
+}

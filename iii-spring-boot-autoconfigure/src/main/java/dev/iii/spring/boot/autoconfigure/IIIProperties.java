@@ -11,8 +11,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *
  * @param enabled whether to auto-configure iii at all
  * @param url the engine's worker WebSocket address
- * @param workerName the worker name shown by the engine; defaults to {@code spring.application.name},
- *     then {@code host:pid}
+ * @param workerName the worker name shown by the engine; defaults to {@code
+ *     spring.application.name}, then {@code host:pid}
  * @param invocationTimeout how long a call waits for its result
  * @param enableMetricsReporting whether to report the worker's gauges (heap, CPU…) to the engine
  * @param failFast whether startup fails when the engine cannot be reached within {@code
@@ -22,6 +22,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param telemetry what the worker tells the engine about itself
  * @param worker the annotated functions this application provides
  * @param embedded an engine started inside the application
+ * @param health how the {@code iii} health indicator judges the connection
  */
 @ConfigurationProperties("iii")
 public record IIIProperties(
@@ -35,7 +36,8 @@ public record IIIProperties(
     @DefaultValue Reconnection reconnection,
     @DefaultValue Telemetry telemetry,
     @DefaultValue Worker worker,
-    @DefaultValue Embedded embedded) {
+    @DefaultValue Embedded embedded,
+    @DefaultValue Health health) {
 
   /**
    * Reconnection with exponential backoff and jitter.
@@ -91,4 +93,12 @@ public record IIIProperties(
       @DefaultValue("127.0.0.1") String host,
       @DefaultValue("49134") int port,
       @DefaultValue("3111") int httpPort) {}
+
+  /**
+   * The {@code iii} health indicator.
+   *
+   * @param reconnectGrace how long a (re)connecting client is reported {@code UNKNOWN} before it is
+   *     reported {@code DOWN}
+   */
+  public record Health(@DefaultValue("30s") Duration reconnectGrace) {}
 }

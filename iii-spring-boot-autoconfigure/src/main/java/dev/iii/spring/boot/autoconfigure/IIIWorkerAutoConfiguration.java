@@ -1,7 +1,80 @@
 package dev.iii.spring.boot.autoconfigure;
 
+import dev.iii.IIIClient;
+import dev.iii.spring.boot.autoconfigure.metrics.IIIMetrics;
+import dev.iii.spring.worker.IIIFunctionAnnotationBeanPostProcessor;
+import dev.iii.spring.worker.IIIFunctionRegistry;
+import dev.iii.spring.worker.IIIInvocationObserver;
+import io.micrometer.core.instrument.Timer;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Role;
 
-/** TODO(issue 4): being written. */
-@AutoConfiguration
-public class IIIWorkerAutoConfiguration {}
+/**
+ * Turns {@code @IIIFunction} bean methods into iii functions of the application's {@link
+ * IIIClient}: a post-processor discovers and validates them, a registry registers them when the
+ * application starts and drains them when it stops. With {@code iii.worker.enabled=false} they are
+ * still validated but not registered.
+ */
+@AutoConfiguration(after = IIIAutoConfiguration.class)
+@ConditionalOnBean(IIIClient.class)
+@EnableConfigurationProperties(IIIProperties.class)
+public final class IIIWorkerAutoConfiguration {
+
+  /**
+   * Static, so declaring the post-processor does not instantiate this configuration (or the client)
+   * before other beans are post-processed.
+   */
+  @Bean(name = IIIFunctionAnnotationBeanPostProcessor.BEAN_NAME)
+  @ConditionalOnMissingBean(name = IIIFunctionAnnotationBeanPostProcessor.BEAN_NAME)
+  @Role(BeanDefinition.ROLE_INFRASTRUCTURE)
+  static IIIFunctionAnnotationBeanPostProcessor iiiFunctionAnnotationBeanPostProcessor() {
+    return new IIIFunctionAnnotationBeanPostProcessor();
+  }
+
+  @Bean
+  @ConditionalOnMissingBean
+  IIIFunctionRegistry iiiFunctionRegistry(
+      IIIClient client, IIIProperties properties, ObjectProvider<IIIInvocationObserver> observer) {
+    IIIProperties.Worker worker = properties.worker();
+    return new IIIFunctionRegistry(
+        client,
+        worker.enabled(),
+        worker.shutdownTimeout(),
+        observer.getIfUnique(() -> endpoint -> outcome -> {}));
+  }
+
+  /** Invocation metrics, when Micrometer is present; in its own class so it loads only then. */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
+  static class InvocationMetricsConfiguration {
+
+    /**
+     * Looks {@link IIIMetrics} up at the first invocation: it exists only when the application has
+     * a {@code MeterRegistry}, which is decided by an auto-configuration ordered independently.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    IIIInvocationObserver iiiInvocationMetricsObserver(ObjectProvider<IIIMetrics> metrics) {
+      return endpoint -> {
+        IIIMetrics recorder = metrics.getIfAvailable();
+        if (recorder == null) {
+          return outcome -> {};
+        }
+        recorder.invocationStarted();
+        Timer.Sample sample = recorder.start();
+        return outcome -> {
+          recorder.invocationFinished();
+          recorder.recordInvocation(endpoint.id(), outcome, sample);
+        };
+      };
+    }
+  }
+}

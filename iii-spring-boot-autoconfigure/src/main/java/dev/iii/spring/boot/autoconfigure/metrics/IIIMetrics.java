@@ -1,0 +1,81 @@
+package dev.iii.spring.boot.autoconfigure.metrics;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Records what the application does through iii: timers of the functions it runs and of the calls
+ * it makes, and the number of invocations running now. Used by the worker support when Micrometer
+ * is present; tags are bounded (function ids come from code, outcomes from a short list), never
+ * invocation ids or payload values.
+ *
+ * <ul>
+ *   <li>timer {@code iii.function.invocation}, tags {@code function}, {@code outcome};
+ *   <li>timer {@code iii.client.call}, tags {@code function}, {@code outcome};
+ *   <li>gauge {@code iii.worker.invocations.in-flight}.
+ * </ul>
+ */
+public class IIIMetrics {
+
+  /** The function completed normally. */
+  public static final String OUTCOME_SUCCESS = "success";
+
+  /** The function failed because of its input (e.g. {@code invalid_argument}). */
+  public static final String OUTCOME_CLIENT_ERROR = "client_error";
+
+  /** The function failed for any other reason. */
+  public static final String OUTCOME_SERVER_ERROR = "server_error";
+
+  private final MeterRegistry registry;
+  private final AtomicInteger inFlight = new AtomicInteger();
+
+  /** Metrics recorded in {@code registry}. */
+  public IIIMetrics(MeterRegistry registry) {
+    this.registry = registry;
+    Gauge.builder("iii.worker.invocations.in-flight", inFlight, AtomicInteger::get)
+        .description("Invocations of this application's functions running now")
+        .register(registry);
+  }
+
+  /** Starts timing an invocation or a call. */
+  public Timer.Sample start() {
+    return Timer.start(registry);
+  }
+
+  /** Records an invocation of one of this application's functions, timed from {@code sample}. */
+  public void recordInvocation(String function, String outcome, Timer.Sample sample) {
+    sample.stop(
+        Timer.builder("iii.function.invocation")
+            .description("Invocations of this application's iii functions")
+            .tag("function", function)
+            .tag("outcome", outcome)
+            .register(registry));
+  }
+
+  /** Records a call this application made to a function, timed from {@code sample}. */
+  public void recordCall(String function, String outcome, Timer.Sample sample) {
+    sample.stop(
+        Timer.builder("iii.client.call")
+            .description("Calls this application made to iii functions")
+            .tag("function", function)
+            .tag("outcome", outcome)
+            .register(registry));
+  }
+
+  /** An invocation began; pair with {@link #invocationFinished()}. */
+  public void invocationStarted() {
+    inFlight.incrementAndGet();
+  }
+
+  /** An invocation ended, whatever its outcome. */
+  public void invocationFinished() {
+    inFlight.decrementAndGet();
+  }
+
+  /** Invocations running now. */
+  public int inFlight() {
+    return inFlight.get();
+  }
+}

@@ -1,0 +1,308 @@
+package dev.iii.spring.worker;
+
+import dev.iii.ApiRequest;
+import dev.iii.Context;
+import dev.iii.IIIClient;
+import dev.iii.IIIException;
+import dev.iii.channel.ChannelReader;
+import dev.iii.channel.ChannelWriter;
+import dev.iii.spring.annotation.CronTrigger;
+import dev.iii.spring.annotation.HttpTrigger;
+import dev.iii.spring.annotation.IIIFunction;
+import dev.iii.spring.annotation.Trigger;
+import java.lang.reflect.Method;
+import java.lang.reflect.Modifier;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Flow;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+import java.util.stream.BaseStream;
+import org.jspecify.annotations.Nullable;
+import org.reactivestreams.Publisher;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.core.DefaultParameterNameDiscoverer;
+import org.springframework.core.ParameterNameDiscoverer;
+import org.springframework.core.ResolvableType;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import reactor.core.publisher.Mono;
+import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.JavaType;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Turns an {@code @IIIFunction} method into an {@link IIIFunctionEndpoint}: resolves placeholders,
+ * validates the signature and the triggers, and picks each parameter's binding. Every problem is
+ * reported at startup, naming the bean and the method.
+ */
+final class FunctionEndpointFactory {
+
+  private static final List<String> HTTP_METHODS =
+      List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
+
+  /** Reads {@code @Trigger(config)}; independent of the application's mapper settings. */
+  private static final JsonMapper CONFIG_READER = JsonMapper.builder().build();
+
+  private static final String CALLER_WORKER_ID = "_caller_worker_id";
+
+  private final UnaryOperator<String> placeholders;
+  private final Supplier<JsonMapper> mapper;
+  private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
+
+  /**
+   * @param placeholders resolves {@code ${…}} in annotation attributes
+   * @param mapper the application's mapper, asked for only when a method is found
+   */
+  FunctionEndpointFactory(UnaryOperator<String> placeholders, Supplier<JsonMapper> mapper) {
+    this.placeholders = placeholders;
+    this.mapper = mapper;
+  }
+
+  IIIFunctionEndpoint create(
+      String beanName, Object bean, Class<?> targetClass, Method method, IIIFunction annotation) {
+    String source = IIIFunctionEndpoint.source(beanName, method);
+    if (Modifier.isPrivate(method.getModifiers())) {
+      throw invalid(source, "it must not be private");
+    }
+    if (Modifier.isStatic(method.getModifiers())) {
+      throw invalid(source, "it must not be static");
+    }
+    String id = resolve(annotation.id());
+    if (id.isBlank()) {
+      throw invalid(source, "the function id is empty");
+    }
+    Method invocable;
+    try {
+      invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
+    } catch (IllegalStateException e) {
+      throw invalid(source, "it cannot be called through the bean's proxy: " + e.getMessage());
+    }
+    List<TriggerDefinition> triggers = triggers(source, method);
+    checkReturnType(source, method);
+    List<ArgumentResolver> resolvers = new ArrayList<>();
+    boolean streamsResponse = false;
+    List<String> payloadParameters = new ArrayList<>();
+    String[] names = parameterNames.getParameterNames(method);
+    for (int i = 0; i < method.getParameterCount(); i++) {
+      ResolvableType type = ResolvableType.forMethodParameter(method, i, targetClass);
+      Class<?> raw = type.resolve(Object.class);
+      String name = names != null ? names[i] : "arg" + i;
+      streamsResponse |= raw == ChannelWriter.class;
+      if (isReactive(raw)) {
+        throw invalid(
+            source, "parameter '" + name + "' has a reactive type, which cannot be an argument");
+      }
+      ArgumentResolver resolver = special(id, type, raw, name);
+      if (resolver == null) {
+        payloadParameters.add(name);
+        resolver = payload(id, type, raw, name);
+      }
+      resolvers.add(resolver);
+    }
+    if (payloadParameters.size() > 1) {
+      throw invalid(
+          source,
+          "parameters "
+              + payloadParameters
+              + " would all take the payload; only one parameter may be the payload (the others"
+              + " must be ApiRequest, Context, IIIClient, ChannelReader or ChannelWriter)");
+    }
+    String description = resolve(annotation.description());
+    return new IIIFunctionEndpoint(
+        id, description, beanName, bean, method, invocable, triggers, resolvers, streamsResponse);
+  }
+
+  private List<TriggerDefinition> triggers(String source, Method method) {
+    List<TriggerDefinition> triggers = new ArrayList<>();
+    for (HttpTrigger http :
+        AnnotatedElementUtils.findMergedRepeatableAnnotations(method, HttpTrigger.class)) {
+      String path = resolve(http.path());
+      String httpMethod = resolve(http.method()).toUpperCase(Locale.ROOT);
+      if (!HTTP_METHODS.contains(httpMethod)) {
+        throw invalid(
+            source, "@HttpTrigger method '" + http.method() + "' is not one of " + HTTP_METHODS);
+      }
+      if (path.isBlank()) {
+        throw invalid(source, "@HttpTrigger path is empty");
+      }
+      triggers.add(
+          new TriggerDefinition(
+              "http",
+              Map.of("api_path", path, "http_method", httpMethod),
+              "http " + httpMethod + " " + path));
+    }
+    CronTrigger cron = AnnotatedElementUtils.findMergedAnnotation(method, CronTrigger.class);
+    if (cron != null) {
+      String expression = resolve(cron.value());
+      if (expression.isBlank()) {
+        throw invalid(source, "@CronTrigger expression is empty");
+      }
+      triggers.add(
+          new TriggerDefinition("cron", Map.of("expression", expression), "cron " + expression));
+    }
+    for (Trigger trigger :
+        AnnotatedElementUtils.findMergedRepeatableAnnotations(method, Trigger.class)) {
+      String type = resolve(trigger.type());
+      if (type.isBlank()) {
+        throw invalid(source, "@Trigger type is empty");
+      }
+      String config = resolve(trigger.config());
+      Map<String, Object> parsed;
+      try {
+        parsed =
+            CONFIG_READER.readValue(config, new TypeReference<LinkedHashMap<String, Object>>() {});
+      } catch (RuntimeException e) {
+        throw invalid(
+            source, "@Trigger(type = \"" + type + "\") config is not a JSON object: " + config);
+      }
+      if (parsed == null) {
+        throw invalid(
+            source, "@Trigger(type = \"" + type + "\") config is not a JSON object: " + config);
+      }
+      triggers.add(new TriggerDefinition(type, parsed, type + " " + config));
+    }
+    return triggers;
+  }
+
+  private static void checkReturnType(String source, Method method) {
+    Class<?> returnType = method.getReturnType();
+    if (BaseStream.class.isAssignableFrom(returnType)
+        || (isReactive(returnType) && !Mono.class.isAssignableFrom(returnType))) {
+      throw invalid(
+          source,
+          "return type "
+              + returnType.getSimpleName()
+              + " is not supported (streams cannot be returned; use a value, CompletionStage or"
+              + " Mono)");
+    }
+  }
+
+  private static boolean isReactive(Class<?> type) {
+    return Publisher.class.isAssignableFrom(type) || Flow.Publisher.class.isAssignableFrom(type);
+  }
+
+  /** The binding of a parameter resolved by its type, or {@code null} for the payload. */
+  private @Nullable ArgumentResolver special(
+      String id, ResolvableType type, Class<?> raw, String name) {
+    if (raw == Context.class) {
+      return input -> Context.current();
+    }
+    if (IIIClient.class.isAssignableFrom(raw)) {
+      return input -> {
+        if (!raw.isInstance(input.client())) {
+          throw bindingFailure(id, name, "the client is a " + input.client().getClass().getName());
+        }
+        return input.client();
+      };
+    }
+    if (raw == ApiRequest.class) {
+      return apiRequest(id, type.getGeneric(0), name);
+    }
+    if (raw == ChannelReader.class || raw == ChannelWriter.class) {
+      return input -> channel(id, raw, name, input.raw());
+    }
+    return null;
+  }
+
+  private ArgumentResolver apiRequest(String id, ResolvableType bodyType, String name) {
+    Class<?> rawBody = bodyType.resolve(Object.class);
+    JavaType javaBody =
+        rawBody == Object.class ? null : mapper.get().constructType(bodyType.getType());
+    return input -> {
+      ApiRequest<Object> request;
+      try {
+        request = ApiRequest.from(input.raw());
+      } catch (IllegalArgumentException e) {
+        throw bindingFailure(id, name, e.getMessage());
+      }
+      if (javaBody == null || request.body() == null) {
+        return request;
+      }
+      return new ApiRequest<>(
+          request.pathParams(),
+          request.queryParams(),
+          convert(id, name, request.body(), javaBody),
+          request.headers(),
+          request.method(),
+          request.requestBody(),
+          request.path(),
+          request.response());
+    };
+  }
+
+  /**
+   * A channel parameter takes the payload field of its name, else the only channel of its kind in
+   * the payload. Channels are live objects, so they are passed as they are, never converted.
+   */
+  private static Object channel(String id, Class<?> raw, String name, @Nullable Object input) {
+    if (!(input instanceof Map<?, ?> map)) {
+      throw bindingFailure(id, name, "the input is not an object with a " + raw.getSimpleName());
+    }
+    Object named = map.get(name);
+    if (raw.isInstance(named)) {
+      return named;
+    }
+    List<Object> candidates =
+        map.values().stream().filter(raw::isInstance).map(v -> (Object) v).toList();
+    if (candidates.size() != 1) {
+      throw bindingFailure(
+          id,
+          name,
+          "the input has "
+              + candidates.size()
+              + " "
+              + raw.getSimpleName()
+              + " values and none is named '"
+              + name
+              + "'");
+    }
+    return candidates.get(0);
+  }
+
+  private ArgumentResolver payload(String id, ResolvableType type, Class<?> raw, String name) {
+    JavaType javaType = mapper.get().constructType(type.getType());
+    return input -> {
+      Object value = input.payload();
+      if (value instanceof Map<?, ?> map && map.containsKey(CALLER_WORKER_ID)) {
+        // The engine adds the caller's id to object inputs; it is not part of the payload type.
+        Map<Object, Object> copy = new LinkedHashMap<>(map);
+        copy.remove(CALLER_WORKER_ID);
+        value = copy;
+      }
+      if (value == null) {
+        if (raw.isPrimitive()) {
+          throw bindingFailure(id, name, "the payload is missing and " + raw + " cannot be null");
+        }
+        return null;
+      }
+      return raw == Object.class ? value : convert(id, name, value, javaType);
+    };
+  }
+
+  private Object convert(String id, String name, Object value, JavaType type) {
+    try {
+      return mapper.get().convertValue(value, type);
+    } catch (RuntimeException e) {
+      throw bindingFailure(
+          id, name, "cannot convert the payload to " + type.toCanonical() + ": " + e.getMessage());
+    }
+  }
+
+  private static IIIException bindingFailure(String id, String name, @Nullable String reason) {
+    return new IIIException(
+        IIIFunctionInvoker.INVALID_ARGUMENT,
+        "parameter '" + name + "' of " + id + " cannot be bound: " + reason);
+  }
+
+  private String resolve(String value) {
+    String resolved = placeholders.apply(value);
+    return resolved == null ? value : resolved;
+  }
+
+  private static IllegalStateException invalid(String source, String reason) {
+    return new IllegalStateException("Invalid @IIIFunction method " + source + ": " + reason);
+  }
+}

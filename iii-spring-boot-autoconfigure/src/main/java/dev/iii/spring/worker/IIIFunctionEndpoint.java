@@ -1,0 +1,120 @@
+package dev.iii.spring.worker;
+
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Objects;
+import java.util.stream.Collectors;
+
+/**
+ * An {@code @IIIFunction} bean method, validated and ready to register: its id, triggers and the
+ * argument binding chosen for each parameter when the application started. Immutable.
+ */
+public final class IIIFunctionEndpoint {
+
+  private final String id;
+  private final String description;
+  private final String beanName;
+  private final Object bean;
+  private final Method method;
+  private final Method invocableMethod;
+  private final List<TriggerDefinition> triggers;
+  private final List<ArgumentResolver> argumentResolvers;
+  private final boolean streamsResponse;
+
+  IIIFunctionEndpoint(
+      String id,
+      String description,
+      String beanName,
+      Object bean,
+      Method method,
+      Method invocableMethod,
+      List<TriggerDefinition> triggers,
+      List<ArgumentResolver> argumentResolvers,
+      boolean streamsResponse) {
+    this.id = Objects.requireNonNull(id, "id");
+    this.description = Objects.requireNonNull(description, "description");
+    this.beanName = Objects.requireNonNull(beanName, "beanName");
+    this.bean = Objects.requireNonNull(bean, "bean");
+    this.method = Objects.requireNonNull(method, "method");
+    this.invocableMethod = Objects.requireNonNull(invocableMethod, "invocableMethod");
+    this.triggers = List.copyOf(triggers);
+    this.argumentResolvers = List.copyOf(argumentResolvers);
+    this.streamsResponse = streamsResponse;
+  }
+
+  /** The function id, placeholders resolved. */
+  public String id() {
+    return id;
+  }
+
+  /** The description shown in function listings; empty when none was given. */
+  public String description() {
+    return description;
+  }
+
+  /** The name of the bean declaring the method. */
+  public String beanName() {
+    return beanName;
+  }
+
+  /** The annotated method, as declared on the bean's target class. */
+  public Method method() {
+    return method;
+  }
+
+  /** The triggers registered for the function, placeholders resolved. */
+  public List<TriggerDefinition> triggers() {
+    return triggers;
+  }
+
+  /** Whether the function has an HTTP trigger. */
+  public boolean hasHttpTrigger() {
+    return triggers.stream().anyMatch(TriggerDefinition::isHttp);
+  }
+
+  /** {@code Bean#method}, as startup errors and logs name it. */
+  public String source() {
+    return source(beanName, method);
+  }
+
+  static String source(String beanName, Method method) {
+    return beanName + "#" + method.getName();
+  }
+
+  /** The bean to invoke, the proxy if there is one, so its advice (transactions…) applies. */
+  Object bean() {
+    return bean;
+  }
+
+  /** The method to call on {@link #bean()}. */
+  Method invocableMethod() {
+    return invocableMethod;
+  }
+
+  List<ArgumentResolver> argumentResolvers() {
+    return argumentResolvers;
+  }
+
+  /**
+   * Whether a {@code null} result of an HTTP invocation means the method wrote the response through
+   * the response channel itself (it takes a {@code ChannelWriter}) rather than "no content". Taking
+   * an {@code ApiRequest} is not enough: most methods read it without streaming.
+   */
+  boolean streamsResponse() {
+    return streamsResponse;
+  }
+
+  /** {@code orders::create -> Orders#create [http POST /orders]}. */
+  @Override
+  public String toString() {
+    String bindings =
+        triggers.isEmpty()
+            ? ""
+            : triggers.stream()
+                .map(TriggerDefinition::summary)
+                .collect(Collectors.joining(", ", " [", "]"));
+    Class<?> type = method.getDeclaringClass();
+    String typeName = type.isAnonymousClass() ? type.getName() : type.getSimpleName();
+    return id + " -> " + typeName + "#" + method.getName() + bindings;
+  }
+}

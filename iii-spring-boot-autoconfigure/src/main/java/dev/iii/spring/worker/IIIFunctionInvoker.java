@@ -1,0 +1,267 @@
+package dev.iii.spring.worker;
+
+import dev.iii.ApiResponse;
+import dev.iii.FunctionHandler;
+import dev.iii.IIIClient;
+import dev.iii.IIIException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.UndeclaredThrowableException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BiConsumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.util.ReflectionUtils;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs one {@link IIIFunctionEndpoint} for the client: binds the arguments, calls the bean method
+ * through its proxy, adapts the result and maps failures to invocation errors. It runs on the
+ * client's handler executor, so it may block; asynchronous results are not awaited but tracked
+ * until they complete, so shutdown can wait for them.
+ *
+ * <p>For a function with an HTTP trigger invoked by an HTTP request, every outcome becomes an
+ * {@link ApiResponse}, so HTTP callers get a status rather than the engine's generic 500: a value
+ * is 200, {@code null} is 204 (unless the method takes the response {@code ChannelWriter}: then it
+ * streamed the response itself), and errors are 400 ({@code invalid_argument}), 404 ({@code
+ * function_not_found}), 503 ({@code unavailable}) or 500 with the body {@code {"error": code,
+ * "message": message}}.
+ */
+public final class IIIFunctionInvoker implements FunctionHandler {
+
+  /** The error code of an input that does not bind to the method's parameters. */
+  public static final String INVALID_ARGUMENT = "invalid_argument";
+
+  /** The error code of an invocation that arrives while the worker is shutting down. */
+  public static final String UNAVAILABLE = "unavailable";
+
+  private static final Logger log = LoggerFactory.getLogger(IIIFunctionInvoker.class);
+
+  private final IIIFunctionEndpoint endpoint;
+  private final IIIClient client;
+  private final InFlightTracker tracker;
+  private final IIIInvocationObserver observer;
+
+  IIIFunctionInvoker(
+      IIIFunctionEndpoint endpoint,
+      IIIClient client,
+      InFlightTracker tracker,
+      IIIInvocationObserver observer) {
+    this.endpoint = endpoint;
+    this.client = client;
+    this.tracker = tracker;
+    this.observer = observer;
+    // Bean classes are often package-private; make the method callable once, not per invocation.
+    ReflectionUtils.makeAccessible(endpoint.invocableMethod());
+  }
+
+  /** The endpoint this invoker runs. */
+  public IIIFunctionEndpoint endpoint() {
+    return endpoint;
+  }
+
+  @Override
+  public @Nullable Object handle(@Nullable Object input) {
+    Map<?, ?> httpRequest = httpRequest(input);
+    boolean http = httpRequest != null;
+    if (!tracker.tryEnter()) {
+      IIIException unavailable =
+          new IIIException(UNAVAILABLE, "function " + endpoint.id() + " is shutting down");
+      if (http) {
+        return httpError(unavailable);
+      }
+      throw unavailable;
+    }
+    Outcome outcome = new Outcome();
+    IIIInvocationObserver.@Nullable Completion completion = observeStart();
+    try {
+      Object result = invoke(new InvocationInput(input, httpRequest, client));
+      CompletionStage<?> stage = asStage(result);
+      if (stage == null) {
+        finish(outcome, completion, http, result, null);
+      } else {
+        stage.whenComplete((value, error) -> finish(outcome, completion, http, value, error));
+      }
+    } catch (Throwable error) {
+      finish(outcome, completion, http, null, error);
+    }
+    return outcome;
+  }
+
+  private void finish(
+      Outcome outcome,
+      IIIInvocationObserver.@Nullable Completion completion,
+      boolean http,
+      @Nullable Object value,
+      @Nullable Throwable error) {
+    observeEnd(completion, error);
+    if (error == null) {
+      outcome.complete(success(http, value));
+    } else if (http) {
+      outcome.complete(httpError(error));
+    } else {
+      outcome.completeExceptionally(toIIIException(error));
+    }
+  }
+
+  private IIIInvocationObserver.@Nullable Completion observeStart() {
+    try {
+      return observer.started(endpoint);
+    } catch (RuntimeException e) {
+      log.warn("Observer of {} failed; the invocation goes on", endpoint.id(), e);
+      return null;
+    }
+  }
+
+  private void observeEnd(
+      IIIInvocationObserver.@Nullable Completion completion, @Nullable Throwable error) {
+    if (completion == null) {
+      return;
+    }
+    String outcome =
+        error == null
+            ? IIIInvocationObserver.OUTCOME_SUCCESS
+            : unwrap(error) instanceof IIIException iii && INVALID_ARGUMENT.equals(iii.code())
+                ? IIIInvocationObserver.OUTCOME_CLIENT_ERROR
+                : IIIInvocationObserver.OUTCOME_SERVER_ERROR;
+    try {
+      completion.completed(outcome);
+    } catch (RuntimeException e) {
+      log.warn("Observer of {} failed; the invocation goes on", endpoint.id(), e);
+    }
+  }
+
+  private @Nullable Object invoke(InvocationInput input) throws Throwable {
+    List<ArgumentResolver> resolvers = endpoint.argumentResolvers();
+    Object[] args = new Object[resolvers.size()];
+    for (int i = 0; i < args.length; i++) {
+      args[i] = resolvers.get(i).resolve(input);
+    }
+    try {
+      return endpoint.invocableMethod().invoke(endpoint.bean(), args);
+    } catch (InvocationTargetException e) {
+      throw e.getTargetException();
+    }
+  }
+
+  /** The request map when this invocation comes from one of the function's HTTP triggers. */
+  private @Nullable Map<?, ?> httpRequest(@Nullable Object input) {
+    if (!endpoint.hasHttpTrigger() || !(input instanceof Map<?, ?> map)) {
+      return null;
+    }
+    if (map.get("trigger") instanceof Map<?, ?> trigger) {
+      return "http".equals(trigger.get("type")) ? map : null;
+    }
+    // Engines that do not describe the trigger still send the request's shape.
+    return map.containsKey("path_params") && map.containsKey("headers") && map.containsKey("method")
+        ? map
+        : null;
+  }
+
+  private static @Nullable CompletionStage<?> asStage(@Nullable Object result) {
+    if (result instanceof CompletionStage<?> stage) {
+      return stage;
+    }
+    if (result instanceof Mono<?> mono) {
+      return mono.toFuture();
+    }
+    return null;
+  }
+
+  private static @Nullable Object unwrapOptional(@Nullable Object value) {
+    return value instanceof Optional<?> optional ? optional.orElse(null) : value;
+  }
+
+  private @Nullable Object success(boolean http, @Nullable Object result) {
+    Object value = unwrapOptional(result);
+    if (!http || value instanceof ApiResponse) {
+      return value;
+    }
+    if (value == null) {
+      return endpoint.streamsResponse() ? null : new ApiResponse(204, null);
+    }
+    return new ApiResponse(200, value);
+  }
+
+  /** The error as an HTTP response, so HTTP callers get a status and a JSON body. */
+  private ApiResponse httpError(Throwable error) {
+    IIIException mapped = toIIIException(error);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", mapped.code());
+    body.put("message", mapped.errorMessage());
+    return new ApiResponse(status(mapped.code()), body);
+  }
+
+  private static int status(String code) {
+    return switch (code) {
+      case INVALID_ARGUMENT -> 400;
+      case IIIException.FUNCTION_NOT_FOUND -> 404;
+      case UNAVAILABLE -> 503;
+      default -> 500;
+    };
+  }
+
+  private IIIException toIIIException(Throwable error) {
+    Throwable cause = unwrap(error);
+    if (cause instanceof IIIException iii) {
+      log.debug("Function {} failed: {}", endpoint.id(), iii.getMessage());
+      return iii;
+    }
+    log.warn("Function {} ({}) failed", endpoint.id(), endpoint.source(), cause);
+    String message = cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName();
+    return new IIIException(IIIException.INVOCATION_FAILED, message, endpoint.id(), null, cause);
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable current = error;
+    while ((current instanceof CompletionException
+            || current instanceof ExecutionException
+            || current instanceof InvocationTargetException
+            || current instanceof UndeclaredThrowableException)
+        && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+
+  /**
+   * The invocation's result as the client receives it. The invocation is counted out only after the
+   * client's completion action, which sends the result, has run: counting out earlier would let
+   * shutdown close the connection between the two and lose the result. The client registers exactly
+   * one {@code whenComplete} action on a returned stage; were none registered, shutdown would wait
+   * for this invocation until its timeout.
+   */
+  private final class Outcome extends CompletableFuture<@Nullable Object> {
+
+    private final AtomicBoolean counted = new AtomicBoolean(true);
+
+    @Override
+    public CompletableFuture<@Nullable Object> whenComplete(
+        BiConsumer<? super @Nullable Object, ? super @Nullable Throwable> action) {
+      return super.whenComplete(
+          (value, error) -> {
+            try {
+              action.accept(value, error);
+            } finally {
+              if (counted.compareAndSet(true, false)) {
+                tracker.exit();
+              }
+            }
+          });
+    }
+
+    @Override
+    public <U> CompletableFuture<U> newIncompleteFuture() {
+      // Dependent stages are plain futures: only the client's action is tracked.
+      return new CompletableFuture<>();
+    }
+  }
+}

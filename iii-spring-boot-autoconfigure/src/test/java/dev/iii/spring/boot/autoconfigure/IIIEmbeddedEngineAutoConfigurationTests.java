@@ -1,0 +1,165 @@
+package dev.iii.spring.boot.autoconfigure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.iii.ConnectionState;
+import dev.iii.III;
+import dev.iii.IIIClient;
+import dev.iii.engine.EmbeddedEngine;
+import dev.iii.spring.boot.autoconfigure.metrics.IIIMetrics;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.net.URI;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration;
+import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+/** The whole starter core against a real (embedded) engine: connect, health, metrics, failures. */
+class IIIEmbeddedEngineAutoConfigurationTests {
+
+  private static final Duration CONNECT_WAIT = Duration.ofSeconds(15);
+
+  private final ApplicationContextRunner runner =
+      new ApplicationContextRunner()
+          .withConfiguration(
+              AutoConfigurations.of(
+                  IIIEmbeddedEngineAutoConfiguration.class,
+                  IIIAutoConfiguration.class,
+                  IIIHealthContributorAutoConfiguration.class,
+                  IIIMetricsAutoConfiguration.class,
+                  MetricsAutoConfiguration.class,
+                  SimpleMetricsExportAutoConfiguration.class,
+                  CompositeMeterRegistryAutoConfiguration.class))
+          .withPropertyValues(
+              "iii.embedded.port=0",
+              "iii.embedded.http-port=0",
+              "iii.reconnection.initial-delay=100ms",
+              "iii.reconnection.max-delay=500ms");
+
+  @Test
+  void noEngineUnlessEnabled() {
+    runner.run(context -> assertThat(context).doesNotHaveBean(EmbeddedEngine.class));
+  }
+
+  @Test
+  void theClientConnectsToTheEmbeddedEngineAndReportsItsHealth() throws IOException {
+    String configuredUrl = "ws://127.0.0.1:" + IIIAutoConfigurationTests.closedPort();
+    runner
+        .withPropertyValues(
+            "iii.embedded.enabled=true",
+            "iii.url=" + configuredUrl,
+            // No grace: a lost connection is reported DOWN at once.
+            "iii.health.reconnect-grace=0s")
+        .run(
+            context -> {
+              EmbeddedEngine engine = context.getBean(EmbeddedEngine.class);
+              assertThat(engine.isRunning()).isTrue();
+              assertThat(engine.port()).isNotEqualTo(EmbeddedEngine.DEFAULT_PORT);
+              III client = context.getBean(III.class);
+              assertThat(client.address()).isEqualTo(URI.create(engine.wsUrl()));
+
+              await()
+                  .atMost(CONNECT_WAIT)
+                  .until(() -> client.getConnectionState() == ConnectionState.CONNECTED);
+              HealthIndicator indicator =
+                  context.getBean("iiiHealthIndicator", HealthIndicator.class);
+              Health health = indicator.health();
+              assertThat(health.getStatus()).isEqualTo(Status.UP);
+              assertThat(health.getDetails())
+                  .containsEntry("url", engine.wsUrl())
+                  .containsEntry("state", "CONNECTED")
+                  .containsEntry("workerId", client.workerId().orElseThrow())
+                  .doesNotContainKey("functions");
+
+              MeterRegistry registry = context.getBean(MeterRegistry.class);
+              assertThat(registry.get("iii.client.connected").gauge().value()).isEqualTo(1.0);
+              assertThat(registry.get("iii.client.state").gauge().value())
+                  .isEqualTo(ConnectionState.CONNECTED.ordinal());
+              assertThat(registry.get("iii.client.reconnects").functionCounter().count()).isZero();
+              IIIMetrics metrics = context.getBean(IIIMetrics.class);
+              metrics.invocationStarted();
+              assertThat(registry.get("iii.worker.invocations.in-flight").gauge().value())
+                  .isEqualTo(1.0);
+              metrics.invocationFinished();
+              metrics.recordInvocation(
+                  "orders::create", IIIMetrics.OUTCOME_SUCCESS, metrics.start());
+              assertThat(
+                      registry
+                          .get("iii.function.invocation")
+                          .tag("function", "orders::create")
+                          .tag("outcome", "success")
+                          .timer()
+                          .count())
+                  .isEqualTo(1);
+
+              engine.close();
+              await()
+                  .atMost(CONNECT_WAIT)
+                  .untilAsserted(
+                      () -> assertThat(indicator.health().getStatus()).isEqualTo(Status.DOWN));
+              assertThat(client.getConnectionState()).isEqualTo(ConnectionState.RECONNECTING);
+              assertThat(indicator.health().getDetails()).containsEntry("state", "RECONNECTING");
+              await()
+                  .atMost(CONNECT_WAIT)
+                  .untilAsserted(
+                      () ->
+                          assertThat(
+                                  registry.get("iii.client.reconnects").functionCounter().count())
+                              .isEqualTo(1));
+              assertThat(registry.get("iii.client.connected").gauge().value()).isZero();
+            });
+  }
+
+  @Test
+  void stoppingTheContextShutsTheClientDown() {
+    runner
+        .withPropertyValues("iii.embedded.enabled=true")
+        .run(
+            context -> {
+              IIIClient client = context.getBean(IIIClient.class);
+              await()
+                  .atMost(CONNECT_WAIT)
+                  .until(() -> client.getConnectionState() == ConnectionState.CONNECTED);
+              context.stop();
+              assertThat(context.getBean(IIIClientLifecycle.class).isRunning()).isFalse();
+              await()
+                  .atMost(CONNECT_WAIT)
+                  .until(() -> client.getConnectionState() == ConnectionState.DISCONNECTED);
+            });
+  }
+
+  @Test
+  void failFastWithoutAnEngineFailsStartupNamingTheUrl() throws IOException {
+    String url = "ws://127.0.0.1:" + IIIAutoConfigurationTests.closedPort();
+    runner
+        .withPropertyValues("iii.url=" + url, "iii.fail-fast=true", "iii.connect-timeout=1s")
+        .run(
+            context -> {
+              assertThat(context).hasFailed();
+              assertThat(context.getStartupFailure())
+                  .hasStackTraceContaining("Could not connect to the iii engine at " + url);
+            });
+  }
+
+  @Test
+  void failFastWithAnEngineStarts() {
+    runner
+        .withPropertyValues(
+            "iii.embedded.enabled=true", "iii.fail-fast=true", "iii.connect-timeout=10s")
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              // Fail-fast start returns only once connected.
+              assertThat(context.getBean(IIIClient.class).getConnectionState())
+                  .isEqualTo(ConnectionState.CONNECTED);
+            });
+  }
+}
