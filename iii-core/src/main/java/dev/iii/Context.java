@@ -12,9 +12,15 @@ import org.jspecify.annotations.Nullable;
  * @param functionId the function being run, or {@code null} outside one
  * @param invocationId the invocation id, when known
  * @param logger logs with the function and invocation ids attached
+ * @param traceparent the W3C {@code traceparent} the caller sent with the invocation, if any
+ * @param baggage the W3C {@code baggage} the caller sent with the invocation, if any
  */
 public record Context(
-    @Nullable String functionId, @Nullable String invocationId, ContextLogger logger) {
+    @Nullable String functionId,
+    @Nullable String invocationId,
+    ContextLogger logger,
+    @Nullable String traceparent,
+    @Nullable String baggage) {
 
   private static final ThreadLocal<Context> CURRENT = new ThreadLocal<>();
   private static final Context NONE = new Context(null, null, new ContextLogger(null, null));
@@ -23,9 +29,28 @@ public record Context(
     Objects.requireNonNull(logger, "logger");
   }
 
+  /** A context without trace context. */
+  public Context(@Nullable String functionId, @Nullable String invocationId, ContextLogger logger) {
+    this(functionId, invocationId, logger, null, null);
+  }
+
   /** A context for the given function, with its own logger. */
   public static Context of(@Nullable String functionId, @Nullable String invocationId) {
-    return new Context(functionId, invocationId, new ContextLogger(functionId, invocationId));
+    return of(functionId, invocationId, null, null);
+  }
+
+  /** A context for the given function with the caller's trace context, with its own logger. */
+  public static Context of(
+      @Nullable String functionId,
+      @Nullable String invocationId,
+      @Nullable String traceparent,
+      @Nullable String baggage) {
+    return new Context(
+        functionId,
+        invocationId,
+        new ContextLogger(functionId, invocationId),
+        traceparent,
+        baggage);
   }
 
   /** The context of the invocation running on this thread, or a context without a function. */

@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -489,7 +490,18 @@ public final class III implements IIIClient {
   @Override
   public void callVoid(String functionId, @Nullable Object data) {
     requireId(functionId, "function id");
-    String json = codec.encode(new InvokeFunction(null, functionId, toNode(data)));
+    Intercepted intercepted = intercept(functionId);
+    try {
+      sendVoid(functionId, data, intercepted);
+    } catch (RuntimeException e) {
+      endCall(intercepted.completion(), e);
+      throw e;
+    }
+    endCall(intercepted.completion(), null);
+  }
+
+  private void sendVoid(String functionId, @Nullable Object data, Intercepted intercepted) {
+    String json = codec.encode(intercepted.message(null, functionId, toNode(data)));
     checkSize(functionId, json);
     synchronized (lock) {
       if (shuttingDown) {
@@ -516,14 +528,24 @@ public final class III implements IIIClient {
     requireId(functionId, "function id");
     Objects.requireNonNull(timeout, "timeout");
     String invocationId = InvocationIds.random();
+    Intercepted intercepted = intercept(functionId);
     String json;
     try {
-      json = codec.encode(new InvokeFunction(invocationId, functionId, toNode(data)));
+      json = codec.encode(intercepted.message(invocationId, functionId, toNode(data)));
       checkSize(functionId, json);
     } catch (RuntimeException e) {
-      return CompletableFuture.failedFuture(e);
+      if (intercepted.completion() == CallInterceptor.Completion.NONE) {
+        return CompletableFuture.failedFuture(e);
+      }
+      CompletableFuture<@Nullable JsonNode> failed = new CompletableFuture<>();
+      onCallbackThread(
+          () -> {
+            completeInterception(intercepted.completion(), e);
+            failed.completeExceptionally(e);
+          });
+      return failed;
     }
-    PendingCall call = new PendingCall(invocationId, functionId);
+    PendingCall call = new PendingCall(invocationId, functionId, intercepted.completion());
     pending.put(invocationId, call);
     try {
       call.timeoutTask =
@@ -913,14 +935,77 @@ public final class III implements IIIClient {
   private void completeCall(PendingCall call, @Nullable JsonNode result) {
     if (pending.remove(call.invocationId, call)) {
       call.cancelTimeout();
-      onCallbackThread(() -> call.future.complete(result));
+      onCallbackThread(
+          () -> {
+            completeInterception(call.completion, null);
+            call.future.complete(result);
+          });
     }
   }
 
   private void failCall(PendingCall call, Throwable failure) {
     if (pending.remove(call.invocationId, call)) {
       call.cancelTimeout();
-      onCallbackThread(() -> call.future.completeExceptionally(failure));
+      onCallbackThread(
+          () -> {
+            completeInterception(call.completion, failure);
+            call.future.completeExceptionally(failure);
+          });
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Call interception (InitOptions.callInterceptor)
+
+  private static final Intercepted NOT_INTERCEPTED =
+      new Intercepted(CallInterceptor.Completion.NONE, null, null);
+
+  /** Runs the interceptor, if any, on the caller's thread. Never throws. */
+  private Intercepted intercept(String functionId) {
+    CallInterceptor interceptor = options.callInterceptor();
+    if (interceptor == null) {
+      return NOT_INTERCEPTED;
+    }
+    Map<String, String> carrier = new HashMap<>(4);
+    try {
+      CallInterceptor.Completion completion = interceptor.beforeCall(functionId, carrier);
+      return new Intercepted(
+          completion != null ? completion : CallInterceptor.Completion.NONE,
+          carrier.get(CallInterceptor.TRACEPARENT),
+          carrier.get(CallInterceptor.BAGGAGE));
+    } catch (RuntimeException e) {
+      log.warn("Call interceptor failed for {}; the call goes on", functionId, e);
+      return NOT_INTERCEPTED;
+    }
+  }
+
+  /** Ends an intercepted call on the callback thread. */
+  private void endCall(CallInterceptor.Completion completion, @Nullable Throwable error) {
+    if (completion != CallInterceptor.Completion.NONE) {
+      onCallbackThread(() -> completeInterception(completion, error));
+    }
+  }
+
+  private static void completeInterception(
+      CallInterceptor.Completion completion, @Nullable Throwable error) {
+    if (completion == CallInterceptor.Completion.NONE) {
+      return;
+    }
+    try {
+      completion.completed(error);
+    } catch (RuntimeException e) {
+      log.warn("Call interceptor completion failed", e);
+    }
+  }
+
+  /** What the interceptor added to one call. */
+  private record Intercepted(
+      CallInterceptor.Completion completion,
+      @Nullable String traceparent,
+      @Nullable String baggage) {
+
+    InvokeFunction message(@Nullable String invocationId, String functionId, JsonNode data) {
+      return new InvokeFunction(invocationId, functionId, data, traceparent, baggage, null);
     }
   }
 
@@ -961,7 +1046,9 @@ public final class III implements IIIClient {
   }
 
   private void runHandler(Session from, LocalFunction function, InvokeFunction invoke) {
-    Context context = Context.of(invoke.functionId(), invoke.invocationId());
+    Context context =
+        Context.of(
+            invoke.functionId(), invoke.invocationId(), invoke.traceparent(), invoke.baggage());
     Object output;
     MDC.put(ContextLogger.MDC_FUNCTION_ID, invoke.functionId());
     if (invoke.invocationId() != null) {
@@ -1395,13 +1482,15 @@ public final class III implements IIIClient {
 
     final String invocationId;
     final String functionId;
+    final CallInterceptor.Completion completion;
     final CompletableFuture<@Nullable JsonNode> future = new CompletableFuture<>();
     volatile @Nullable Session sentOn;
     volatile @Nullable ScheduledFuture<?> timeoutTask;
 
-    PendingCall(String invocationId, String functionId) {
+    PendingCall(String invocationId, String functionId, CallInterceptor.Completion completion) {
       this.invocationId = invocationId;
       this.functionId = functionId;
+      this.completion = completion;
     }
 
     void cancelTimeout() {

@@ -21,6 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  * @param jsonMapper converts payloads to and from Java objects (a default {@code JsonMapper})
  * @param handlerExecutor runs function and trigger handlers ({@code null}: a cached pool of daemon
  *     threads owned by the client)
+ * @param callInterceptor watches every outgoing call and may add trace context to it ({@code null}:
+ *     none)
  */
 public record InitOptions(
     String workerName,
@@ -31,7 +33,8 @@ public record InitOptions(
     TelemetryOptions telemetry,
     int maxQueueSize,
     JsonMapper jsonMapper,
-    @Nullable Executor handlerExecutor) {
+    @Nullable Executor handlerExecutor,
+    @Nullable CallInterceptor callInterceptor) {
 
   public InitOptions {
     Objects.requireNonNull(workerName, "workerName");
@@ -49,6 +52,30 @@ public record InitOptions(
     if (maxQueueSize < 0) {
       throw new IllegalArgumentException("maxQueueSize must not be negative");
     }
+  }
+
+  /** Options without a {@link CallInterceptor}. */
+  public InitOptions(
+      String workerName,
+      boolean enableMetricsReporting,
+      Duration metricsReportingInterval,
+      Duration invocationTimeout,
+      ReconnectionConfig reconnection,
+      TelemetryOptions telemetry,
+      int maxQueueSize,
+      JsonMapper jsonMapper,
+      @Nullable Executor handlerExecutor) {
+    this(
+        workerName,
+        enableMetricsReporting,
+        metricsReportingInterval,
+        invocationTimeout,
+        reconnection,
+        telemetry,
+        maxQueueSize,
+        jsonMapper,
+        handlerExecutor,
+        null);
   }
 
   /** All defaults. */
@@ -72,6 +99,7 @@ public record InitOptions(
     builder.maxQueueSize = maxQueueSize;
     builder.jsonMapper = jsonMapper;
     builder.handlerExecutor = handlerExecutor;
+    builder.callInterceptor = callInterceptor;
     return builder;
   }
 
@@ -98,6 +126,7 @@ public record InitOptions(
     private int maxQueueSize = 1000;
     private @Nullable JsonMapper jsonMapper;
     private @Nullable Executor handlerExecutor;
+    private @Nullable CallInterceptor callInterceptor;
 
     private Builder() {}
 
@@ -146,6 +175,22 @@ public record InitOptions(
       return this;
     }
 
+    /**
+     * Watches every outgoing call (replacing any interceptor set before; combine several with
+     * {@link CallInterceptor#compose}). {@code null} removes it.
+     */
+    public Builder callInterceptor(@Nullable CallInterceptor interceptor) {
+      this.callInterceptor = interceptor;
+      return this;
+    }
+
+    /** Adds an interceptor that runs after the one already set, if any. */
+    public Builder addCallInterceptor(CallInterceptor interceptor) {
+      this.callInterceptor =
+          CallInterceptor.compose(this.callInterceptor, Objects.requireNonNull(interceptor));
+      return this;
+    }
+
     public InitOptions build() {
       return new InitOptions(
           workerName != null ? workerName : defaultWorkerName(),
@@ -156,7 +201,8 @@ public record InitOptions(
           telemetry,
           maxQueueSize,
           jsonMapper != null ? jsonMapper : JsonMapper.builder().build(),
-          handlerExecutor);
+          handlerExecutor,
+          callInterceptor);
     }
   }
 }

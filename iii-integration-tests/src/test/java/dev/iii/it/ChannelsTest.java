@@ -5,11 +5,9 @@ import static org.awaitility.Awaitility.await;
 
 import dev.iii.III;
 import dev.iii.IIIException;
-import dev.iii.InitOptions;
 import dev.iii.channel.Channel;
 import dev.iii.channel.ChannelReader;
 import dev.iii.channel.ChannelWriter;
-import dev.iii.engine.EmbeddedEngine;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -21,54 +19,14 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
 /** Streaming channels between workers through the embedded engine. */
-class ChannelsTest {
+class ChannelsTest extends EngineTestSupport {
 
-  private static final Duration WAIT = Duration.ofSeconds(30);
   private static final JsonMapper JSON = JsonMapper.builder().build();
-
-  private EmbeddedEngine engine;
-  private final List<III> clients = new ArrayList<>();
-
-  @BeforeEach
-  void startEngine() {
-    engine = EmbeddedEngine.builder().port(0).httpPort(0).build().start();
-  }
-
-  @AfterEach
-  void stopAll() {
-    clients.forEach(III::close);
-    engine.close();
-  }
-
-  private III connected(String name) throws Exception {
-    III client = new III(engine.wsUrl(), InitOptions.builder().workerName(name).build());
-    clients.add(client);
-    get(client.connect());
-    return client;
-  }
-
-  private static <T> T get(CompletableFuture<T> future) throws Exception {
-    return future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-  }
-
-  private static IIIException failure(CompletableFuture<?> future) throws Exception {
-    try {
-      get(future);
-    } catch (ExecutionException e) {
-      assertThat(e.getCause()).isInstanceOf(IIIException.class);
-      return (IIIException) e.getCause();
-    }
-    throw new AssertionError("expected a failure");
-  }
 
   /** The reference page's "Streaming Data with Channels" example. */
   @Test

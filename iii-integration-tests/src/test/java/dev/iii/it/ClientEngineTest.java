@@ -11,11 +11,9 @@ import dev.iii.FunctionRef;
 import dev.iii.III;
 import dev.iii.IIIException;
 import dev.iii.InitOptions;
-import dev.iii.ReconnectionConfig;
 import dev.iii.WorkerInfo;
 import dev.iii.engine.EmbeddedEngine;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,60 +21,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
 
 /** The Java client against the embedded engine: every call path, failure and recovery. */
-class ClientEngineTest {
-
-  private static final Duration WAIT = Duration.ofSeconds(10);
-
-  private EmbeddedEngine engine;
-  private final List<III> clients = new ArrayList<>();
-
-  @BeforeEach
-  void startEngine() {
-    engine = EmbeddedEngine.builder().port(0).httpPort(0).build().start();
-  }
-
-  @AfterEach
-  void stopAll() {
-    clients.forEach(III::close);
-    engine.close();
-  }
-
-  private III client(String name) {
-    III client =
-        new III(
-            engine.wsUrl(),
-            InitOptions.builder()
-                .workerName(name)
-                .reconnection(
-                    ReconnectionConfig.DEFAULT
-                        .withInitialDelay(Duration.ofMillis(50))
-                        .withMaxDelay(Duration.ofMillis(200)))
-                .build());
-    clients.add(client);
-    return client;
-  }
-
-  private static <T> T get(CompletableFuture<T> future) throws Exception {
-    return future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-  }
-
-  private static IIIException failure(CompletableFuture<?> future) {
-    try {
-      future.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    } catch (ExecutionException e) {
-      assertThat(e.getCause()).isInstanceOf(IIIException.class);
-      return (IIIException) e.getCause();
-    } catch (Exception e) {
-      throw new AssertionError("call did not fail in time", e);
-    }
-    throw new AssertionError("call succeeded but was expected to fail");
-  }
+class ClientEngineTest extends EngineTestSupport {
 
   @Test
   void callReturnsTheHandlersResultAndTheCallerIdIsInjected() throws Exception {

@@ -7,54 +7,28 @@ import dev.iii.ApiRequest;
 import dev.iii.ApiResponse;
 import dev.iii.HttpResponseStream;
 import dev.iii.III;
-import dev.iii.InitOptions;
 import dev.iii.channel.ChannelReader;
-import dev.iii.engine.EmbeddedEngine;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The reference page's examples and HTTP trigger features, over real HTTP to the engine. */
-class HttpTriggerExamplesTest {
+class HttpTriggerExamplesTest extends EngineTestSupport {
 
-  private static final Duration WAIT = Duration.ofSeconds(15);
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final HttpClient http = HttpClient.newHttpClient();
-  private EmbeddedEngine engine;
-  private final List<III> clients = new ArrayList<>();
-
-  @BeforeEach
-  void startEngine() {
-    engine = EmbeddedEngine.builder().port(0).httpPort(0).build().start();
-  }
-
-  @AfterEach
-  void stopAll() {
-    clients.forEach(III::close);
-    engine.close();
-  }
-
-  private III connected(String name) throws Exception {
-    III client = new III(engine.wsUrl(), InitOptions.builder().workerName(name).build());
-    clients.add(client);
-    client.connect().get(WAIT.toSeconds(), TimeUnit.SECONDS);
-    return client;
-  }
 
   /** Sends the request until the route answers with something else than 404 (not yet bound). */
   private HttpResponse<byte[]> send(HttpRequest.Builder request) {

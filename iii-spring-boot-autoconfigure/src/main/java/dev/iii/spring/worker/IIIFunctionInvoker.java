@@ -83,7 +83,13 @@ public final class IIIFunctionInvoker implements FunctionHandler {
     Outcome outcome = new Outcome();
     IIIInvocationObserver.@Nullable Completion completion = observeStart();
     try {
-      Object result = invoke(new InvocationInput(input, httpRequest, client));
+      Object result;
+      IIIInvocationObserver.Scope scope = openScope(completion);
+      try {
+        result = invoke(new InvocationInput(input, httpRequest, client));
+      } finally {
+        closeScope(scope);
+      }
       CompletionStage<?> stage = asStage(result);
       if (stage == null) {
         finish(outcome, completion, http, result, null);
@@ -121,6 +127,27 @@ public final class IIIFunctionInvoker implements FunctionHandler {
     }
   }
 
+  private IIIInvocationObserver.Scope openScope(
+      IIIInvocationObserver.@Nullable Completion completion) {
+    if (completion == null) {
+      return IIIInvocationObserver.Scope.NONE;
+    }
+    try {
+      return completion.openScope();
+    } catch (RuntimeException e) {
+      log.warn("Observer of {} failed; the invocation goes on", endpoint.id(), e);
+      return IIIInvocationObserver.Scope.NONE;
+    }
+  }
+
+  private void closeScope(IIIInvocationObserver.Scope scope) {
+    try {
+      scope.close();
+    } catch (RuntimeException e) {
+      log.warn("Observer of {} failed; the invocation goes on", endpoint.id(), e);
+    }
+  }
+
   private void observeEnd(
       IIIInvocationObserver.@Nullable Completion completion, @Nullable Throwable error) {
     if (completion == null) {
@@ -133,7 +160,7 @@ public final class IIIFunctionInvoker implements FunctionHandler {
                 ? IIIInvocationObserver.OUTCOME_CLIENT_ERROR
                 : IIIInvocationObserver.OUTCOME_SERVER_ERROR;
     try {
-      completion.completed(outcome);
+      completion.completed(outcome, error == null ? null : unwrap(error));
     } catch (RuntimeException e) {
       log.warn("Observer of {} failed; the invocation goes on", endpoint.id(), e);
     }

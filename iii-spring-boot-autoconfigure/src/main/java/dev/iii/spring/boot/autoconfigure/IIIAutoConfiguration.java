@@ -5,6 +5,8 @@ import dev.iii.IIIClient;
 import dev.iii.InitOptions;
 import dev.iii.ReconnectionConfig;
 import dev.iii.TelemetryOptions;
+import dev.iii.spring.boot.autoconfigure.observation.IIIObservations;
+import io.micrometer.observation.ObservationRegistry;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -12,11 +14,13 @@ import java.util.concurrent.TimeUnit;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
 import org.springframework.util.StringUtils;
@@ -28,7 +32,10 @@ import tools.jackson.databind.json.JsonMapper;
  * missing engine never breaks context creation (unless {@code iii.fail-fast} is set).
  */
 @AutoConfiguration(
-    afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+    afterName = {
+      "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+      "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration"
+    },
     after = IIIEmbeddedEngineAutoConfiguration.class)
 @ConditionalOnClass(III.class)
 @ConditionalOnBooleanProperty(name = "iii.enabled", matchIfMissing = true)
@@ -99,6 +106,31 @@ public final class IIIAutoConfiguration {
         IIIUrls.describe(client, connectionDetails),
         properties.failFast(),
         properties.connectTimeout());
+  }
+
+  /**
+   * Observations ({@code iii.client.call}, {@code iii.function.invocation}) propagating {@code
+   * traceparent}, when the application has an {@link ObservationRegistry}; in its own class so it
+   * loads only then.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(ObservationRegistry.class)
+  @ConditionalOnBean(ObservationRegistry.class)
+  @ConditionalOnBooleanProperty(name = "iii.observations.enabled", matchIfMissing = true)
+  static class ObservationConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    IIIObservations iiiObservations(ObservationRegistry registry) {
+      return new IIIObservations(registry);
+    }
+
+    /** Observes the client's calls; the worker side is wired by the worker configuration. */
+    @Bean
+    @ConditionalOnMissingBean(name = "iiiClientObservationCustomizer")
+    IIIClientCustomizer iiiClientObservationCustomizer(IIIObservations observations) {
+      return options -> options.addCallInterceptor(observations.callInterceptor());
+    }
   }
 
   /** {@code 0} means {@code max(8, 2 × CPUs)}. */

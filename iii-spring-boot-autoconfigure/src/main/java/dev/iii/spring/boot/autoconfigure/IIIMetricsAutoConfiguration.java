@@ -13,7 +13,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * Micrometer meters of the iii client ({@link IIIClientMetrics}) and the {@link IIIMetrics} the
- * worker support records invocations with, when the application has a {@link MeterRegistry}.
+ * worker support records invocations with, and the client's calls ({@code iii.client.call}), when
+ * the application has a {@link MeterRegistry}.
  */
 @AutoConfiguration(
     after = IIIAutoConfiguration.class,
@@ -36,5 +37,14 @@ public final class IIIMetricsAutoConfiguration {
   @ConditionalOnMissingBean
   IIIMetrics iiiMetrics(MeterRegistry registry) {
     return new IIIMetrics(registry);
+  }
+
+  /**
+   * Times the client's calls ({@code iii.client.call}) with {@link IIIMetrics#callInterceptor()}.
+   */
+  @Bean
+  @ConditionalOnMissingBean(name = "iiiClientCallMetricsCustomizer")
+  IIIClientCustomizer iiiClientCallMetricsCustomizer(IIIMetrics metrics) {
+    return options -> options.addCallInterceptor(metrics.callInterceptor());
   }
 }

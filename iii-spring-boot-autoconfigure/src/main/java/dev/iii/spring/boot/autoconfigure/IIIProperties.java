@@ -23,6 +23,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param worker the annotated functions this application provides
  * @param embedded an engine started inside the application
  * @param health how the {@code iii} health indicator judges the connection
+ * @param observations Micrometer observations of calls and invocations
  */
 @ConfigurationProperties("iii")
 public record IIIProperties(
@@ -37,7 +38,8 @@ public record IIIProperties(
     @DefaultValue Telemetry telemetry,
     @DefaultValue Worker worker,
     @DefaultValue Embedded embedded,
-    @DefaultValue Health health) {
+    @DefaultValue Health health,
+    @DefaultValue Observations observations) {
 
   /**
    * Reconnection with exponential backoff and jitter.
@@ -101,4 +103,12 @@ public record IIIProperties(
    *     reported {@code DOWN}
    */
   public record Health(@DefaultValue("30s") Duration reconnectGrace) {}
+
+  /**
+   * Micrometer observations ({@code iii.client.call}, {@code iii.function.invocation}) when the
+   * application has an {@code ObservationRegistry}; they propagate the W3C {@code traceparent}.
+   *
+   * @param enabled whether to observe calls and invocations
+   */
+  public record Observations(@DefaultValue("true") boolean enabled) {}
 }

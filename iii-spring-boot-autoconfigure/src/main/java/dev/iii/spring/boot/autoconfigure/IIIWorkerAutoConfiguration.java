@@ -2,10 +2,12 @@ package dev.iii.spring.boot.autoconfigure;
 
 import dev.iii.IIIClient;
 import dev.iii.spring.boot.autoconfigure.metrics.IIIMetrics;
+import dev.iii.spring.boot.autoconfigure.observation.IIIObservations;
 import dev.iii.spring.worker.IIIFunctionAnnotationBeanPostProcessor;
 import dev.iii.spring.worker.IIIFunctionRegistry;
 import dev.iii.spring.worker.IIIInvocationObserver;
 import io.micrometer.core.instrument.Timer;
+import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -23,7 +25,10 @@ import org.springframework.context.annotation.Role;
  * application starts and drains them when it stops. With {@code iii.worker.enabled=false} they are
  * still validated but not registered.
  */
-@AutoConfiguration(after = IIIAutoConfiguration.class)
+@AutoConfiguration(
+    after = IIIAutoConfiguration.class,
+    afterName =
+        "org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration")
 @ConditionalOnBean(IIIClient.class)
 @EnableConfigurationProperties(IIIProperties.class)
 public final class IIIWorkerAutoConfiguration {
@@ -42,13 +47,14 @@ public final class IIIWorkerAutoConfiguration {
   @Bean
   @ConditionalOnMissingBean
   IIIFunctionRegistry iiiFunctionRegistry(
-      IIIClient client, IIIProperties properties, ObjectProvider<IIIInvocationObserver> observer) {
+      IIIClient client, IIIProperties properties, ObjectProvider<IIIInvocationObserver> observers) {
     IIIProperties.Worker worker = properties.worker();
+    List<IIIInvocationObserver> all = observers.orderedStream().toList();
     return new IIIFunctionRegistry(
         client,
         worker.enabled(),
         worker.shutdownTimeout(),
-        observer.getIfUnique(() -> endpoint -> outcome -> {}));
+        all.isEmpty() ? endpoint -> outcome -> {} : IIIInvocationObserver.composite(all));
   }
 
   /** Invocation metrics, when Micrometer is present; in its own class so it loads only then. */
@@ -61,7 +67,7 @@ public final class IIIWorkerAutoConfiguration {
      * a {@code MeterRegistry}, which is decided by an auto-configuration ordered independently.
      */
     @Bean
-    @ConditionalOnMissingBean
+    @ConditionalOnMissingBean(name = "iiiInvocationMetricsObserver")
     IIIInvocationObserver iiiInvocationMetricsObserver(ObjectProvider<IIIMetrics> metrics) {
       return endpoint -> {
         IIIMetrics recorder = metrics.getIfAvailable();
@@ -75,6 +81,22 @@ public final class IIIWorkerAutoConfiguration {
           recorder.recordInvocation(endpoint.id(), outcome, sample);
         };
       };
+    }
+  }
+
+  /**
+   * The {@code iii.function.invocation} observation around each invocation, continuing the caller's
+   * trace; {@link IIIObservations} comes from {@link IIIAutoConfiguration}.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = "io.micrometer.observation.ObservationRegistry")
+  @ConditionalOnBean(IIIObservations.class)
+  static class InvocationObservationConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "iiiInvocationObservationObserver")
+    IIIInvocationObserver iiiInvocationObservationObserver(IIIObservations observations) {
+      return observations.invocationObserver();
     }
   }
 }

@@ -1,9 +1,14 @@
 package dev.iii.spring.boot.autoconfigure.metrics;
 
+import dev.iii.CallInterceptor;
+import dev.iii.IIIException;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Records what the application does through iii: timers of the functions it runs and of the calls
@@ -13,7 +18,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <ul>
  *   <li>timer {@code iii.function.invocation}, tags {@code function}, {@code outcome};
- *   <li>timer {@code iii.client.call}, tags {@code function}, {@code outcome};
+ *   <li>timer {@code iii.client.call}, tags {@code function}, {@code outcome} (recorded by {@link
+ *       #callInterceptor()}, which the auto-configuration installs in the client);
  *   <li>gauge {@code iii.worker.invocations.in-flight}.
  * </ul>
  */
@@ -62,6 +68,38 @@ public class IIIMetrics {
             .tag("function", function)
             .tag("outcome", outcome)
             .register(registry));
+  }
+
+  /**
+   * A {@link CallInterceptor} that times every call the client makes as {@code iii.client.call}.
+   */
+  public CallInterceptor callInterceptor() {
+    return (functionId, carrier) -> {
+      Timer.Sample sample = start();
+      return error -> recordCall(functionId, callOutcome(error), sample);
+    };
+  }
+
+  /**
+   * The outcome of a call that ended with {@code error}: {@code success} without one, {@code
+   * client_error} for {@code invalid_argument} and {@code function_not_found}, else {@code
+   * server_error}.
+   */
+  public static String callOutcome(@Nullable Throwable error) {
+    if (error == null) {
+      return OUTCOME_SUCCESS;
+    }
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    if (cause instanceof IIIException iii
+        && ("invalid_argument".equals(iii.code())
+            || IIIException.FUNCTION_NOT_FOUND.equals(iii.code()))) {
+      return OUTCOME_CLIENT_ERROR;
+    }
+    return OUTCOME_SERVER_ERROR;
   }
 
   /** An invocation began; pair with {@link #invocationFinished()}. */
