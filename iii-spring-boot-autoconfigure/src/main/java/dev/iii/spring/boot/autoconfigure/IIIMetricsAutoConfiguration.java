@@ -41,9 +41,13 @@ public final class IIIMetricsAutoConfiguration {
 
   /**
    * Times the client's calls ({@code iii.client.call}) with {@link IIIMetrics#callInterceptor()}.
+   * With observations on, the {@code iii.client.call} observation makes that timer instead: one
+   * meter name must not be registered twice with different tags.
    */
   @Bean
-  @ConditionalOnMissingBean(name = "iiiClientCallMetricsCustomizer")
+  @ConditionalOnMissingBean(
+      name = "iiiClientCallMetricsCustomizer",
+      type = "dev.iii.spring.boot.autoconfigure.observation.IIIObservations")
   IIIClientCustomizer iiiClientCallMetricsCustomizer(IIIMetrics metrics) {
     return options -> options.addCallInterceptor(metrics.callInterceptor());
   }

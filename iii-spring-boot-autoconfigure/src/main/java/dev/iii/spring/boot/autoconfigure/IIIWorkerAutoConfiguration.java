@@ -68,17 +68,22 @@ public final class IIIWorkerAutoConfiguration {
      */
     @Bean
     @ConditionalOnMissingBean(name = "iiiInvocationMetricsObserver")
-    IIIInvocationObserver iiiInvocationMetricsObserver(ObjectProvider<IIIMetrics> metrics) {
+    IIIInvocationObserver iiiInvocationMetricsObserver(
+        ObjectProvider<IIIMetrics> metrics, ObjectProvider<IIIObservations> observations) {
       return endpoint -> {
         IIIMetrics recorder = metrics.getIfAvailable();
         if (recorder == null) {
           return outcome -> {};
         }
+        // With observations on, the iii.function.invocation observation makes the timer.
+        boolean timed = observations.getIfAvailable() == null;
         recorder.invocationStarted();
         Timer.Sample sample = recorder.start();
         return outcome -> {
           recorder.invocationFinished();
-          recorder.recordInvocation(endpoint.id(), outcome, sample);
+          if (timed) {
+            recorder.recordInvocation(endpoint.id(), outcome, sample);
+          }
         };
       };
     }

@@ -39,7 +39,7 @@ public final class IIIObservations {
   public static final String FUNCTION_INVOCATION = "iii.function.invocation";
 
   /** Low-cardinality key of the function id. */
-  public static final String FUNCTION_ID = "iii.function.id";
+  public static final String FUNCTION_ID = "function";
 
   /** Low-cardinality key of the outcome. */
   public static final String OUTCOME = "outcome";
