@@ -54,6 +54,14 @@ public final class ChannelWriter {
     this.ref = ref;
   }
 
+  /**
+   * Whether this end has been used: its socket opens on the first write, message or close. (A
+   * worker uses this to tell a handler that streamed its HTTP response from one that did not.)
+   */
+  public boolean isOpened() {
+    return opened.get();
+  }
+
   /** The ref that opens this end (direction {@code write}); what this writer serialises as. */
   @JsonValue
   public ChannelRef ref() {

@@ -98,7 +98,8 @@ public final class IIIFunctionEndpoint {
   /**
    * Whether a {@code null} result of an HTTP invocation means the method wrote the response through
    * the response channel itself (it takes a {@code ChannelWriter}) rather than "no content". Taking
-   * an {@code ApiRequest} is not enough: most methods read it without streaming.
+   * an {@code ApiRequest} is not enough: most methods read it without streaming; those that stream
+   * through {@code ApiRequest.stream()} are recognised when the invocation ends.
    */
   boolean streamsResponse() {
     return streamsResponse;

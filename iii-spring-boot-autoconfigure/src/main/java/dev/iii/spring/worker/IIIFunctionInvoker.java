@@ -4,6 +4,7 @@ import dev.iii.ApiResponse;
 import dev.iii.FunctionHandler;
 import dev.iii.IIIClient;
 import dev.iii.IIIException;
+import dev.iii.channel.ChannelWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.UndeclaredThrowableException;
 import java.util.LinkedHashMap;
@@ -30,10 +31,10 @@ import reactor.core.publisher.Mono;
  *
  * <p>For a function with an HTTP trigger invoked by an HTTP request, every outcome becomes an
  * {@link ApiResponse}, so HTTP callers get a status rather than the engine's generic 500: a value
- * is 200, {@code null} is 204 (unless the method takes the response {@code ChannelWriter}: then it
- * streamed the response itself), and errors are 400 ({@code invalid_argument}), 404 ({@code
- * function_not_found}), 503 ({@code unavailable}) or 500 with the body {@code {"error": code,
- * "message": message}}.
+ * is 200, {@code null} is 204 (unless the method streamed the response itself: it takes the
+ * response {@code ChannelWriter}, or used it, e.g. through {@code ApiRequest.stream()}), and errors
+ * are 400 ({@code invalid_argument}), 404 ({@code function_not_found}), 503 ({@code unavailable})
+ * or 500 with the body {@code {"error": code, "message": message}}.
  */
 public final class IIIFunctionInvoker implements FunctionHandler {
 
@@ -92,12 +93,13 @@ public final class IIIFunctionInvoker implements FunctionHandler {
       }
       CompletionStage<?> stage = asStage(result);
       if (stage == null) {
-        finish(outcome, completion, http, result, null);
+        finish(outcome, completion, httpRequest, result, null);
       } else {
-        stage.whenComplete((value, error) -> finish(outcome, completion, http, value, error));
+        stage.whenComplete(
+            (value, error) -> finish(outcome, completion, httpRequest, value, error));
       }
     } catch (Throwable error) {
-      finish(outcome, completion, http, null, error);
+      finish(outcome, completion, httpRequest, null, error);
     }
     return outcome;
   }
@@ -105,12 +107,13 @@ public final class IIIFunctionInvoker implements FunctionHandler {
   private void finish(
       Outcome outcome,
       IIIInvocationObserver.@Nullable Completion completion,
-      boolean http,
+      @Nullable Map<?, ?> httpRequest,
       @Nullable Object value,
       @Nullable Throwable error) {
+    boolean http = httpRequest != null;
     observeEnd(completion, error);
     if (error == null) {
-      outcome.complete(success(http, value));
+      outcome.complete(success(httpRequest, value));
     } else if (http) {
       outcome.complete(httpError(error));
     } else {
@@ -207,13 +210,18 @@ public final class IIIFunctionInvoker implements FunctionHandler {
     return value instanceof Optional<?> optional ? optional.orElse(null) : value;
   }
 
-  private @Nullable Object success(boolean http, @Nullable Object result) {
+  private @Nullable Object success(@Nullable Map<?, ?> httpRequest, @Nullable Object result) {
     Object value = unwrapOptional(result);
-    if (!http || value instanceof ApiResponse) {
+    if (httpRequest == null || value instanceof ApiResponse) {
       return value;
     }
     if (value == null) {
-      return endpoint.streamsResponse() ? null : new ApiResponse(204, null);
+      // No result: a streamed response (the method used the response channel, e.g. through
+      // ApiRequest.stream()) or an empty one.
+      boolean streamed =
+          endpoint.streamsResponse()
+              || (httpRequest.get("response") instanceof ChannelWriter writer && writer.isOpened());
+      return streamed ? null : new ApiResponse(204, null);
     }
     return new ApiResponse(200, value);
   }
