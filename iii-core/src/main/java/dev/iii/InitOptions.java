@@ -54,30 +54,6 @@ public record InitOptions(
     }
   }
 
-  /** Options without a {@link CallInterceptor}. */
-  public InitOptions(
-      String workerName,
-      boolean enableMetricsReporting,
-      Duration metricsReportingInterval,
-      Duration invocationTimeout,
-      ReconnectionConfig reconnection,
-      TelemetryOptions telemetry,
-      int maxQueueSize,
-      JsonMapper jsonMapper,
-      @Nullable Executor handlerExecutor) {
-    this(
-        workerName,
-        enableMetricsReporting,
-        metricsReportingInterval,
-        invocationTimeout,
-        reconnection,
-        telemetry,
-        maxQueueSize,
-        jsonMapper,
-        handlerExecutor,
-        null);
-  }
-
   /** All defaults. */
   public static InitOptions defaults() {
     return builder().build();

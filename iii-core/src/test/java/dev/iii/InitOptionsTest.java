@@ -65,7 +65,8 @@ class InitOptionsTest {
                 telemetry,
                 0,
                 mapper,
-                executor));
+                executor,
+                null));
     assertThat(options.toBuilder().build()).isEqualTo(options);
     assertThat(options.toBuilder().workerName("other").build())
         .isEqualTo(
@@ -78,7 +79,8 @@ class InitOptionsTest {
                 telemetry,
                 0,
                 mapper,
-                executor));
+                executor,
+                null));
   }
 
   @Test
