@@ -4,9 +4,11 @@ import dev.iii.IIIClient;
 import dev.iii.IIIException;
 import java.time.Duration;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -20,6 +22,9 @@ import org.springframework.context.SmartLifecycle;
  * engine unless {@code iii.fail-fast} is set: the client keeps retrying in the background and
  * replays its registrations once connected. Stopping shuts the client down for good (its threads
  * are released), so a stopped context cannot be started again.
+ *
+ * <p>While running it holds one non-daemon thread: the client's and Netty's threads are daemons, so
+ * without it a worker application that has no web server would exit as soon as it started.
  */
 public class IIIClientLifecycle implements SmartLifecycle {
 
@@ -36,6 +41,7 @@ public class IIIClientLifecycle implements SmartLifecycle {
   private final boolean failFast;
   private final Duration connectTimeout;
   private volatile boolean running;
+  private @Nullable CountDownLatch keepAlive;
 
   /**
    * @param client the client to connect
@@ -55,6 +61,7 @@ public class IIIClientLifecycle implements SmartLifecycle {
   public void start() {
     running = true;
     if (!failFast) {
+      keepJvmAlive();
       log.info("Connecting to the iii engine at {}", url);
       client
           .connect()
@@ -74,6 +81,8 @@ public class IIIClientLifecycle implements SmartLifecycle {
     try {
       client.connect().get(connectTimeout.toMillis(), TimeUnit.MILLISECONDS);
       log.info("Connected to the iii engine at {}", url);
+      // Only now: a start that fails must not leave a thread that keeps the JVM alive.
+      keepJvmAlive();
     } catch (TimeoutException e) {
       throw new IllegalStateException(
           "Could not connect to the iii engine at "
@@ -106,7 +115,38 @@ public class IIIClientLifecycle implements SmartLifecycle {
   @Override
   public void stop(Runnable callback) {
     running = false;
+    releaseJvm();
     client.shutdown().whenComplete((ok, error) -> callback.run());
+  }
+
+  /** Name of the thread that keeps the JVM alive while the client runs. */
+  static final String KEEP_ALIVE_THREAD = "iii-keep-alive";
+
+  private synchronized void keepJvmAlive() {
+    if (keepAlive != null) {
+      return;
+    }
+    CountDownLatch latch = new CountDownLatch(1);
+    Thread thread =
+        new Thread(
+            () -> {
+              try {
+                latch.await();
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            KEEP_ALIVE_THREAD);
+    thread.setDaemon(false);
+    thread.start();
+    keepAlive = latch;
+  }
+
+  private synchronized void releaseJvm() {
+    if (keepAlive != null) {
+      keepAlive.countDown();
+      keepAlive = null;
+    }
   }
 
   @Override

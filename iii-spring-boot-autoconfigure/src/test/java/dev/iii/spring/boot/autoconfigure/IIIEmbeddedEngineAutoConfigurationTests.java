@@ -128,8 +128,12 @@ class IIIEmbeddedEngineAutoConfigurationTests {
               await()
                   .atMost(CONNECT_WAIT)
                   .until(() -> client.getConnectionState() == ConnectionState.CONNECTED);
+              // The client's and Netty's threads are daemons: a worker without a web server
+              // stays alive thanks to this one.
+              assertThat(keepAliveThreads()).hasSize(1).allMatch(thread -> !thread.isDaemon());
               context.stop();
               assertThat(context.getBean(IIIClientLifecycle.class).isRunning()).isFalse();
+              await().atMost(CONNECT_WAIT).until(() -> keepAliveThreads().isEmpty());
               await()
                   .atMost(CONNECT_WAIT)
                   .until(() -> client.getConnectionState() == ConnectionState.DISCONNECTED);
@@ -146,6 +150,8 @@ class IIIEmbeddedEngineAutoConfigurationTests {
               assertThat(context).hasFailed();
               assertThat(context.getStartupFailure())
                   .hasStackTraceContaining("Could not connect to the iii engine at " + url);
+              // A failed start must not leave a thread that keeps the JVM alive.
+              assertThat(keepAliveThreads()).isEmpty();
             });
   }
 
@@ -161,5 +167,12 @@ class IIIEmbeddedEngineAutoConfigurationTests {
               assertThat(context.getBean(IIIClient.class).getConnectionState())
                   .isEqualTo(ConnectionState.CONNECTED);
             });
+  }
+
+  private static java.util.List<Thread> keepAliveThreads() {
+    return Thread.getAllStackTraces().keySet().stream()
+        .filter(Thread::isAlive)
+        .filter(thread -> thread.getName().equals(IIIClientLifecycle.KEEP_ALIVE_THREAD))
+        .toList();
   }
 }
