@@ -592,17 +592,7 @@ class ChannelEndpointTest extends EngineTestSupport {
     }
 
     boolean awaitClosed(Duration timeout) {
-      try {
-        closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        return true;
-      } catch (TimeoutException e) {
-        return false;
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
-      } catch (ExecutionException e) {
-        return true;
-      }
+      return RawWorker.completesWithin(closed, timeout);
     }
 
     /** Drops the TCP connection without a Close frame. */

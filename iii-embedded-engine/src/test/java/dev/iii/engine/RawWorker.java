@@ -361,8 +361,13 @@ final class RawWorker implements AutoCloseable {
 
   /** Waits until the connection is closed; {@code false} if it is still open after the timeout. */
   boolean awaitClosed(Duration timeout) {
+    return completesWithin(closed, timeout);
+  }
+
+  /** Whether {@code done} completes (normally or not) within the timeout. */
+  static boolean completesWithin(CompletableFuture<?> done, Duration timeout) {
     try {
-      closed.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      done.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
       return true;
     } catch (TimeoutException e) {
       return false;

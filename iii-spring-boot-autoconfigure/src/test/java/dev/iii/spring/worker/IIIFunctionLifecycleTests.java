@@ -4,16 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.iii.ConnectionState;
-import dev.iii.III;
 import dev.iii.IIIClient;
-import dev.iii.engine.EmbeddedEngine;
 import dev.iii.spring.annotation.IIIFunction;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -23,23 +19,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 
 /** Registration follows the application's lifecycle, and shutdown drains running invocations. */
-class IIIFunctionLifecycleTests {
-
-  private EmbeddedEngine engine;
-  private III caller;
-
-  @BeforeEach
-  void start() {
-    engine = EmbeddedEngine.builder().host("127.0.0.1").port(0).httpPort(0).build().start();
-    caller = new III(engine.wsUrl());
-    caller.connect().join();
-  }
-
-  @AfterEach
-  void stop() {
-    caller.close();
-    engine.close();
-  }
+class IIIFunctionLifecycleTests extends EngineAndCallerSupport {
 
   @Test
   void stoppingTheContextUnregistersFunctionsWhileTheClientStaysConnected() {

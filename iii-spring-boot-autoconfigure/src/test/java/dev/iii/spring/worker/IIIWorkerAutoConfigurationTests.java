@@ -3,16 +3,12 @@ package dev.iii.spring.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.iii.III;
 import dev.iii.IIIException;
-import dev.iii.engine.EmbeddedEngine;
 import dev.iii.spring.annotation.IIIFunction;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Duration;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -25,23 +21,7 @@ import org.springframework.context.annotation.Configuration;
  * The worker support in a full Boot application: the auto-configured client connects, the functions
  * register, and invocations are recorded as metrics.
  */
-class IIIWorkerAutoConfigurationTests {
-
-  private EmbeddedEngine engine;
-  private III caller;
-
-  @BeforeEach
-  void start() {
-    engine = EmbeddedEngine.builder().host("127.0.0.1").port(0).httpPort(0).build().start();
-    caller = new III(engine.wsUrl());
-    caller.connect().join();
-  }
-
-  @AfterEach
-  void stop() {
-    caller.close();
-    engine.close();
-  }
+class IIIWorkerAutoConfigurationTests extends EngineAndCallerSupport {
 
   @Test
   void autoConfiguredClientServesFunctionsAndRecordsInvocations() {
