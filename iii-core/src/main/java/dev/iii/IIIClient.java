@@ -1,6 +1,8 @@
 package dev.iii;
 
 import dev.iii.channel.Channel;
+import dev.iii.protocol.FunctionInfo;
+import dev.iii.protocol.WorkerInfo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -29,22 +31,48 @@ public interface IIIClient extends AutoCloseable {
   CompletableFuture<Void> connect();
 
   /**
-   * Disconnects for good: pending calls fail with code {@code shutdown}, then the connection
-   * closes. Idempotent.
+   * Disconnects for good, at once: invocations of this worker's functions that have not started are
+   * answered {@code unavailable}, pending calls fail with code {@code shutdown}, then the
+   * connection closes. Idempotent.
    */
   CompletableFuture<Void> shutdown();
+
+  /**
+   * Disconnects for good, gracefully: new invocations are answered {@code unavailable}, those
+   * running or waiting get up to {@code drainTimeout} to finish and answer, then {@link
+   * #shutdown()} follows. Idempotent (the first call's timeout applies).
+   *
+   * @return completes when the connection has closed
+   */
+  CompletableFuture<Void> shutdown(Duration drainTimeout);
 
   /** {@link #shutdown()} and wait for it (bounded). */
   @Override
   void close();
 
+  /**
+   * Blocks the calling thread until the client has shut down: what a plain {@code main} worker
+   * calls last, so that it keeps running (the client's own threads are daemons). Installs a JVM
+   * shutdown hook, so that SIGTERM (or {@code System.exit}) shuts the client down gracefully with
+   * {@link InitOptions#shutdownTimeout()} to drain.
+   *
+   * @throws InterruptedException when the waiting thread is interrupted
+   */
+  void awaitShutdown() throws InterruptedException;
+
+  /** What this worker's functions are doing now: running, waiting, refused. */
+  InvocationStats invocationStats();
+
   /** The id the engine gave this worker on the current connection. */
   Optional<String> workerId();
 
+  /** The state of the connection to the engine now. */
   ConnectionState getConnectionState();
 
   /**
-   * Subscribes to connection state changes; the listener is called at once with the current state.
+   * Subscribes to connection state changes. The listener is told the current state first, then
+   * every change, one at a time and in order, on an SDK thread of its own (a slow listener holds up
+   * only itself).
    *
    * @return unsubscribes
    */

@@ -9,8 +9,9 @@ import org.jspecify.annotations.Nullable;
  * handler threw), {@code invocation_stopped} (the handler's worker went away); codes from this SDK
  * include {@code timeout}, {@code connection_lost}, {@code shutdown}, {@code queue_overflow},
  * {@code connection_failed}, {@code payload_too_large}, {@code invalid_result} (a typed call's
- * result did not convert to the requested type), {@code function_not_invokable} (an HTTP-invoked
- * function reached a worker), {@code channel_not_found} and {@code channel_closed}.
+ * result did not convert to the requested type), {@code unavailable} (the worker's invocation queue
+ * is full, or it is shutting down), {@code function_not_invokable} (an HTTP-invoked function
+ * reached a worker), {@code channel_not_found} and {@code channel_closed}.
  */
 public class IIIException extends RuntimeException {
 
@@ -30,6 +31,12 @@ public class IIIException extends RuntimeException {
   public static final String FUNCTION_NOT_INVOKABLE = "function_not_invokable";
   public static final String CHANNEL_NOT_FOUND = "channel_not_found";
   public static final String CHANNEL_CLOSED = "channel_closed";
+
+  /**
+   * The worker cannot take the invocation now: its invocation queue is full, or it is shutting
+   * down. Worth retrying later or elsewhere.
+   */
+  public static final String UNAVAILABLE = "unavailable";
 
   private final String code;
   private final String errorMessage;

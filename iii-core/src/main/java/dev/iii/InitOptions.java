@@ -1,5 +1,6 @@
 package dev.iii;
 
+import dev.iii.transport.WebSocketTransport;
 import java.net.InetAddress;
 import java.time.Duration;
 import java.util.Objects;
@@ -19,10 +20,18 @@ import tools.jackson.databind.json.JsonMapper;
  * @param telemetry analytics details sent with the worker metadata
  * @param maxQueueSize calls kept while disconnected; the oldest is dropped beyond it (1000)
  * @param jsonMapper converts payloads to and from Java objects (a default {@code JsonMapper})
- * @param handlerExecutor runs function and trigger handlers ({@code null}: a cached pool of daemon
- *     threads owned by the client)
+ * @param handlerExecutor runs function and trigger handlers ({@code null}: daemon threads owned by
+ *     the client, at most {@code maxConcurrentInvocations} of them running handlers)
  * @param callInterceptor watches every outgoing call and may add trace context to it ({@code null}:
  *     none)
+ * @param transport opens the WebSockets ({@code null}: {@link
+ *     dev.iii.transport.ReactorNettyTransport} on Reactor Netty's shared event loops)
+ * @param maxConcurrentInvocations how many invocations of this worker's functions may run at once
+ *     (128); a handler that returns a future frees its slot at once
+ * @param maxQueuedInvocations how many more may wait for a slot (10,000); beyond that the caller is
+ *     answered {@code unavailable} at once
+ * @param shutdownTimeout how long the shutdown hook of {@link III#awaitShutdown()} lets running and
+ *     waiting invocations finish (30 s)
  */
 public record InitOptions(
     String workerName,
@@ -34,7 +43,11 @@ public record InitOptions(
     int maxQueueSize,
     JsonMapper jsonMapper,
     @Nullable Executor handlerExecutor,
-    @Nullable CallInterceptor callInterceptor) {
+    @Nullable CallInterceptor callInterceptor,
+    @Nullable WebSocketTransport transport,
+    int maxConcurrentInvocations,
+    int maxQueuedInvocations,
+    Duration shutdownTimeout) {
 
   public InitOptions {
     Objects.requireNonNull(workerName, "workerName");
@@ -51,6 +64,18 @@ public record InitOptions(
     }
     if (maxQueueSize < 0) {
       throw new IllegalArgumentException("maxQueueSize must not be negative");
+    }
+    if (maxConcurrentInvocations < 1) {
+      throw new IllegalArgumentException(
+          "maxConcurrentInvocations must be at least 1, was " + maxConcurrentInvocations);
+    }
+    if (maxQueuedInvocations < 0) {
+      throw new IllegalArgumentException(
+          "maxQueuedInvocations must not be negative, was " + maxQueuedInvocations);
+    }
+    Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
+    if (shutdownTimeout.isNegative()) {
+      throw new IllegalArgumentException("shutdownTimeout must not be negative");
     }
   }
 
@@ -76,6 +101,10 @@ public record InitOptions(
     builder.jsonMapper = jsonMapper;
     builder.handlerExecutor = handlerExecutor;
     builder.callInterceptor = callInterceptor;
+    builder.transport = transport;
+    builder.maxConcurrentInvocations = maxConcurrentInvocations;
+    builder.maxQueuedInvocations = maxQueuedInvocations;
+    builder.shutdownTimeout = shutdownTimeout;
     return builder;
   }
 
@@ -103,6 +132,10 @@ public record InitOptions(
     private @Nullable JsonMapper jsonMapper;
     private @Nullable Executor handlerExecutor;
     private @Nullable CallInterceptor callInterceptor;
+    private @Nullable WebSocketTransport transport;
+    private int maxConcurrentInvocations = 128;
+    private int maxQueuedInvocations = 10_000;
+    private Duration shutdownTimeout = Duration.ofSeconds(30);
 
     private Builder() {}
 
@@ -167,6 +200,30 @@ public record InitOptions(
       return this;
     }
 
+    /** Opens the WebSockets; see {@link InitOptions#transport()}. */
+    public Builder transport(WebSocketTransport transport) {
+      this.transport = transport;
+      return this;
+    }
+
+    /** See {@link InitOptions#maxConcurrentInvocations()} (128). */
+    public Builder maxConcurrentInvocations(int max) {
+      this.maxConcurrentInvocations = max;
+      return this;
+    }
+
+    /** See {@link InitOptions#maxQueuedInvocations()} (10,000). */
+    public Builder maxQueuedInvocations(int max) {
+      this.maxQueuedInvocations = max;
+      return this;
+    }
+
+    /** See {@link InitOptions#shutdownTimeout()} (30 s). */
+    public Builder shutdownTimeout(Duration timeout) {
+      this.shutdownTimeout = timeout;
+      return this;
+    }
+
     public InitOptions build() {
       return new InitOptions(
           workerName != null ? workerName : defaultWorkerName(),
@@ -178,7 +235,11 @@ public record InitOptions(
           maxQueueSize,
           jsonMapper != null ? jsonMapper : JsonMapper.builder().build(),
           handlerExecutor,
-          callInterceptor);
+          callInterceptor,
+          transport,
+          maxConcurrentInvocations,
+          maxQueuedInvocations,
+          shutdownTimeout);
     }
   }
 }

@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.iii.channel.ChannelReader;
-import dev.iii.channel.ChannelRef;
 import dev.iii.channel.ChannelWriter;
+import dev.iii.protocol.ChannelRef;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;

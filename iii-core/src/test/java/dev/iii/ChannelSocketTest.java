@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 
 import dev.iii.channel.ChannelConnector;
 import dev.iii.channel.ChannelReader;
-import dev.iii.channel.ChannelRef;
 import dev.iii.channel.ChannelWriter;
 import dev.iii.internal.DaemonThreads;
+import dev.iii.protocol.ChannelRef;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -25,9 +25,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
-import reactor.netty.http.client.HttpClient;
-import reactor.netty.http.client.WebsocketClientSpec;
 import tools.jackson.databind.JsonNode;
 
 /** Channel ends against a fake channel endpoint: framing, ordering, streams and failures. */
@@ -39,12 +36,7 @@ class ChannelSocketTest {
   private final ExecutorService callbacks =
       Executors.newCachedThreadPool(new DaemonThreads("test-callback"));
   private final ChannelConnector connector =
-      new ChannelConnector(
-          endpoint.address(),
-          new ReactorNettyWebSocketClient(
-              HttpClient.create(),
-              () -> WebsocketClientSpec.builder().maxFramePayloadLength(64 * 1024 * 1024)),
-          callbacks);
+      new ChannelConnector(endpoint.address(), TestTransports.create(), callbacks);
 
   @AfterEach
   void stop() {

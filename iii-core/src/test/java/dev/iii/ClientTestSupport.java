@@ -49,7 +49,11 @@ abstract class ClientTestSupport {
 
   /** A client of {@link #engine} with fast reconnects and other options, not yet connected. */
   III client(UnaryOperator<InitOptions.Builder> customize) {
-    InitOptions.Builder builder = InitOptions.builder().workerName(WORKER_NAME).reconnection(FAST);
+    InitOptions.Builder builder =
+        InitOptions.builder()
+            .workerName(WORKER_NAME)
+            .reconnection(FAST)
+            .transport(TestTransports.create());
     III client = new III(engine.url(), customize.apply(builder).build());
     clients.add(client);
     return client;

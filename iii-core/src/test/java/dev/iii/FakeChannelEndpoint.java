@@ -1,6 +1,6 @@
 package dev.iii;
 
-import dev.iii.channel.ChannelRef;
+import dev.iii.protocol.ChannelRef;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

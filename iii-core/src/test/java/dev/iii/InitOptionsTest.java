@@ -66,7 +66,11 @@ class InitOptionsTest {
                 0,
                 mapper,
                 executor,
-                null));
+                null,
+                null,
+                128,
+                10_000,
+                Duration.ofSeconds(30)));
     assertThat(options.toBuilder().build()).isEqualTo(options);
     assertThat(options.toBuilder().workerName("other").build())
         .isEqualTo(
@@ -80,7 +84,11 @@ class InitOptionsTest {
                 0,
                 mapper,
                 executor,
-                null));
+                null,
+                null,
+                128,
+                10_000,
+                Duration.ofSeconds(30)));
   }
 
   @Test

@@ -1,5 +1,7 @@
 package dev.iii.channel;
 
+import dev.iii.protocol.ChannelRef;
+
 /**
  * A channel just created with {@link dev.iii.IIIClient#createChannel()}: both its live ends, and
  * the refs that hand an end to another function (in any language) through call data.

@@ -1,11 +1,17 @@
 package dev.iii.channel;
 
 import dev.iii.IIIException;
-import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import dev.iii.protocol.ChannelRef;
+import dev.iii.protocol.Limits;
+import dev.iii.transport.WebSocket;
+import dev.iii.transport.WebSocketHandshakeException;
+import dev.iii.transport.WebSocketListener;
+import dev.iii.transport.WebSocketRequest;
+import dev.iii.transport.WebSocketTransport;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -14,7 +20,6 @@ import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.RejectedExecutionException;
 import org.jspecify.annotations.Nullable;
-import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
 import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 import tools.jackson.core.JsonParser;
@@ -35,10 +40,12 @@ import tools.jackson.databind.module.SimpleModule;
 public final class ChannelConnector {
 
   /** The iii SDKs split writes into frames of this size (the engine accepts larger ones). */
-  public static final int FRAME_SIZE = 64 * 1024;
+  public static final int FRAME_SIZE = Limits.CHANNEL_CHUNK_BYTES;
+
+  private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
   private final String base;
-  private final ReactorNettyWebSocketClient webSocketClient;
+  private final WebSocketTransport transport;
   private final ExecutorService callbackExecutor;
   private final Scheduler callbackScheduler;
 
@@ -47,20 +54,18 @@ public final class ChannelConnector {
    *
    * @param engineAddress the worker address, e.g. {@code ws://localhost:49134}; channels live on
    *     the same host and port under {@code /ws/channels/}
-   * @param webSocketClient opens the sockets (its maximum frame size applies)
+   * @param transport opens the sockets
    * @param callbackExecutor runs every user-visible completion
    */
   public ChannelConnector(
-      URI engineAddress,
-      ReactorNettyWebSocketClient webSocketClient,
-      ExecutorService callbackExecutor) {
+      URI engineAddress, WebSocketTransport transport, ExecutorService callbackExecutor) {
     Objects.requireNonNull(engineAddress, "engineAddress");
     String path = engineAddress.getRawPath() == null ? "" : engineAddress.getRawPath();
     while (path.endsWith("/")) {
       path = path.substring(0, path.length() - 1);
     }
     this.base = engineAddress.getScheme() + "://" + engineAddress.getRawAuthority() + path;
-    this.webSocketClient = Objects.requireNonNull(webSocketClient, "webSocketClient");
+    this.transport = Objects.requireNonNull(transport, "transport");
     this.callbackExecutor = Objects.requireNonNull(callbackExecutor, "callbackExecutor");
     this.callbackScheduler = Schedulers.fromExecutorService(callbackExecutor, "iii-channel");
   }
@@ -85,7 +90,8 @@ public final class ChannelConnector {
   /**
    * Replaces every channel ref (a map shaped {@code {channel_id, access_key, direction}}) found at
    * any depth of maps and lists with a live {@link ChannelReader} or {@link ChannelWriter}. Other
-   * values are returned as they are; containers holding a ref are copied, never changed in place.
+   * values are returned as they are; containers holding a ref are copied, never changed in place,
+   * and those without one are returned as they are.
    */
   public @Nullable Object resolveRefs(@Nullable Object value) {
     if (value instanceof Map<?, ?> map) {
@@ -93,14 +99,32 @@ public final class ChannelConnector {
       if (ref != null) {
         return open(ref);
       }
-      Map<Object, @Nullable Object> copy = new LinkedHashMap<>();
-      map.forEach((key, item) -> copy.put(key, resolveRefs(item)));
-      return copy;
+      Map<Object, @Nullable Object> copy = null;
+      for (Map.Entry<?, ?> entry : map.entrySet()) {
+        Object item = entry.getValue();
+        Object resolved = resolveRefs(item);
+        if (resolved != item && copy == null) {
+          copy = new LinkedHashMap<>(map);
+        }
+        if (copy != null) {
+          copy.put(entry.getKey(), resolved);
+        }
+      }
+      return copy != null ? copy : map;
     }
     if (value instanceof List<?> list) {
-      List<@Nullable Object> copy = new ArrayList<>(list.size());
-      list.forEach(item -> copy.add(resolveRefs(item)));
-      return copy;
+      List<@Nullable Object> copy = null;
+      for (int i = 0; i < list.size(); i++) {
+        Object item = list.get(i);
+        Object resolved = resolveRefs(item);
+        if (resolved != item && copy == null) {
+          copy = new ArrayList<>(list);
+        }
+        if (copy != null) {
+          copy.set(i, resolved);
+        }
+      }
+      return copy != null ? copy : list;
     }
     return value;
   }
@@ -133,8 +157,11 @@ public final class ChannelConnector {
   // ---------------------------------------------------------------------------------------------
   // For the channel ends
 
-  ReactorNettyWebSocketClient webSocketClient() {
-    return webSocketClient;
+  /** Opens the socket of one channel end. */
+  WebSocket connect(ChannelRef ref, WebSocketListener listener) {
+    return transport.connect(
+        new WebSocketRequest(uri(ref), Map.of(), Limits.MAX_MESSAGE_BYTES, HANDSHAKE_TIMEOUT),
+        listener);
   }
 
   Scheduler callbackScheduler() {
@@ -167,9 +194,8 @@ public final class ChannelConnector {
     if (error instanceof IIIException iii) {
       return iii;
     }
-    if (error instanceof WebSocketClientHandshakeException handshake) {
-      HttpResponse response = handshake.response();
-      if (response != null && response.status().code() == 404) {
+    if (error instanceof WebSocketHandshakeException handshake) {
+      if (handshake.status() == 404) {
         return new IIIException(
             IIIException.CHANNEL_NOT_FOUND,
             "channel " + ref.channelId() + " not found (unknown channel or wrong access key)",

@@ -2,6 +2,9 @@ package dev.iii.channel;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.iii.IIIException;
+import dev.iii.protocol.ChannelRef;
+import dev.iii.transport.WebSocket;
+import dev.iii.transport.WebSocketListener;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,19 +17,15 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.reactivestreams.Subscription;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.web.reactive.socket.CloseStatus;
-import org.springframework.web.reactive.socket.WebSocketMessage;
-import org.springframework.web.reactive.socket.WebSocketSession;
 import reactor.core.CoreSubscriber;
-import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
+import reactor.core.publisher.FluxSink;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -51,8 +50,7 @@ public final class ChannelReader {
   private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
   private final AtomicBoolean consumed = new AtomicBoolean();
   private volatile boolean closed;
-  private volatile @Nullable WebSocketSession session;
-  private volatile @Nullable Disposable connection;
+  private volatile @Nullable WebSocket socket;
 
   ChannelReader(ChannelConnector connector, ChannelRef ref) {
     this.connector = connector;
@@ -126,14 +124,9 @@ public final class ChannelReader {
    */
   public void close() {
     closed = true;
-    WebSocketSession open = session;
+    WebSocket open = socket;
     if (open != null) {
-      open.close(CloseStatus.NORMAL).subscribe(v -> {}, e -> log.debug("close failed", e));
-    } else {
-      Disposable pending = connection;
-      if (pending != null) {
-        pending.dispose();
-      }
+      open.close(1000, "");
     }
   }
 
@@ -156,8 +149,8 @@ public final class ChannelReader {
   }
 
   /**
-   * The socket's frames ({@code byte[]} for binary, {@code String} for text), on the event loop.
-   * Socket demand follows downstream demand, because the inner flux is the socket's own receive.
+   * The socket's frames ({@code byte[]} for binary, {@code String} for text), on the I/O thread.
+   * The socket is read only while there is demand, so a slow consumer holds up the writer.
    */
   private Flux<Object> frames() {
     return Flux.defer(
@@ -170,52 +163,67 @@ public final class ChannelReader {
           if (closed) {
             return Flux.empty();
           }
-          Sinks.One<Flux<Object>> inner = Sinks.one();
-          Sinks.Empty<Void> finished = Sinks.empty();
-          Disposable running =
-              connector
-                  .webSocketClient()
-                  .execute(
-                      connector.uri(ref),
-                      ws -> {
-                        session = ws;
-                        inner.tryEmitValue(receive(ws).doFinally(s -> finished.tryEmitEmpty()));
-                        return finished.asMono();
-                      })
-                  .subscribe(
-                      ignored -> {},
-                      error -> inner.tryEmitValue(Flux.error(ChannelConnector.failure(ref, error))),
-                      // A close before the socket opened (see close()) ends the data.
-                      () -> inner.tryEmitValue(Flux.empty()));
-          connection = running;
-          return inner.asMono().flatMapMany(frames -> frames).doOnCancel(running::dispose);
+          return Flux.create(this::stream, FluxSink.OverflowStrategy.BUFFER);
         });
   }
 
-  private Flux<Object> receive(WebSocketSession ws) {
-    // A close frame (from the engine at the end of the data, or ours from close()) is a clean
-    // end; a socket that just stopped is not. Watched from the start: read after the end, the
-    // status is not reliably there any more.
-    AtomicBoolean closeFrame = new AtomicBoolean();
-    ws.closeStatus().subscribe(status -> closeFrame.set(true), error -> {});
-    return ws.receive()
-        .<Object>handle(
-            (message, sink) -> {
-              // Copy now: the frame's buffer is released once this returns.
-              if (message.getType() == WebSocketMessage.Type.BINARY) {
-                byte[] bytes = new byte[message.getPayload().readableByteCount()];
-                message.getPayload().read(bytes);
-                sink.next(bytes);
-              } else if (message.getType() == WebSocketMessage.Type.TEXT) {
-                sink.next(message.getPayloadAsText(StandardCharsets.UTF_8));
-              }
-            })
-        .concatWith(
-            Mono.defer(
-                () ->
-                    closeFrame.get() || closed
-                        ? Mono.empty()
-                        : Mono.error(ChannelConnector.failure(ref, null))));
+  private void stream(FluxSink<Object> sink) {
+    FrameListener listener = new FrameListener(sink);
+    WebSocket opened = connector.connect(ref, listener);
+    socket = opened;
+    sink.onRequest(listener::request);
+    sink.onCancel(() -> opened.close(1000, ""));
+    if (closed) {
+      opened.close(1000, "");
+    }
+  }
+
+  /**
+   * Feeds one socket's frames into the stream, reading while there is demand. A Close frame (the
+   * engine's at the end of the data, or ours from {@link #close()}) is a clean end; a socket that
+   * just stopped is not.
+   */
+  private final class FrameListener implements WebSocketListener {
+
+    private final FluxSink<Object> sink;
+    private final AtomicLong demand = new AtomicLong();
+    private volatile @Nullable WebSocket open;
+
+    FrameListener(FluxSink<Object> sink) {
+      this.sink = sink;
+    }
+
+    void request(long n) {
+      long after = demand.accumulateAndGet(n, (a, b) -> a + b < 0 ? Long.MAX_VALUE : a + b);
+      WebSocket current = open;
+      if (current != null && after > 0) {
+        current.setReading(true);
+      }
+    }
+
+    @Override
+    public void onOpen(WebSocket socket) {
+      open = socket;
+      socket.setReading(demand.get() > 0);
+    }
+
+    @Override
+    public void onMessage(WebSocket socket, byte[] payload, boolean binary) {
+      sink.next(binary ? payload : new String(payload, StandardCharsets.UTF_8));
+      if (demand.decrementAndGet() <= 0) {
+        socket.setReading(false);
+      }
+    }
+
+    @Override
+    public void onClosed(
+        WebSocket socket, int code, @Nullable String reason, @Nullable Throwable failure) {
+      if (closed || (failure == null && code != 1006)) {
+        sink.complete();
+      } else {
+        sink.error(ChannelConnector.failure(ref, failure));
+      }
+    }
   }
 
   /** {@link #inputStream()}: a queue of chunks fed by a subscriber that requests as it reads. */

@@ -2,8 +2,12 @@ package dev.iii.channel;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import dev.iii.IIIException;
+import dev.iii.protocol.ChannelRef;
+import dev.iii.transport.WebSocket;
+import dev.iii.transport.WebSocketListener;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,14 +16,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.web.reactive.socket.CloseStatus;
-import org.springframework.web.reactive.socket.WebSocketMessage;
-import org.springframework.web.reactive.socket.WebSocketSession;
-import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.core.scheduler.Schedulers;
 
 /**
@@ -30,6 +30,10 @@ import reactor.core.scheduler.Schedulers;
  * frames have been written to the socket, so a producer that waits for each write cannot run ahead
  * of a slow reader by more than the socket and engine buffers. Futures complete on an SDK thread,
  * never on a network thread. Serialised (e.g. in call data), a writer is its {@link #ref()}.
+ *
+ * <p>Concurrency: writes are queued lock-free and handed to the socket, in order and each write's
+ * frames together, by whichever thread finds the hand-off idle (a work-in-progress counter, not a
+ * lock: nobody waits).
  */
 public final class ChannelWriter {
 
@@ -38,16 +42,12 @@ public final class ChannelWriter {
   private final ChannelConnector connector;
   private final ChannelRef ref;
   private final AtomicBoolean opened = new AtomicBoolean();
-  private final Sinks.Many<Frame> frames = Sinks.many().unicast().onBackpressureBuffer();
-  private final ConcurrentLinkedQueue<Frame> unsent = new ConcurrentLinkedQueue<>();
+  private final ConcurrentLinkedQueue<Write> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger handingOver = new AtomicInteger();
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
-
-  /** Guards {@link #frames} emission and the end state, so frames keep their order. */
-  private final Object lock = new Object();
-
-  private boolean closeRequested;
-  private @Nullable IIIException terminated;
-  private volatile boolean closing;
+  private volatile boolean closeRequested;
+  private volatile @Nullable IIIException terminated;
+  private @Nullable WebSocket socket; // touched only while handing over
 
   ChannelWriter(ChannelConnector connector, ChannelRef ref) {
     this.connector = connector;
@@ -84,15 +84,15 @@ public final class ChannelWriter {
    */
   public CompletableFuture<Void> write(byte[] bytes, int offset, int length) {
     Objects.checkFromIndexSize(offset, length, bytes.length);
-    List<Frame> chunks = new ArrayList<>();
+    List<byte[]> chunks = new ArrayList<>();
     for (int start = offset; start < offset + length; start += ChannelConnector.FRAME_SIZE) {
       int end = Math.min(offset + length, start + ChannelConnector.FRAME_SIZE);
-      chunks.add(new Frame(Arrays.copyOfRange(bytes, start, end)));
+      chunks.add(Arrays.copyOfRange(bytes, start, end));
     }
     if (chunks.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    return enqueue(chunks);
+    return enqueue(new Write(chunks, true));
   }
 
   /**
@@ -102,7 +102,8 @@ public final class ChannelWriter {
    * @return completes when the message has been written to the socket
    */
   public CompletableFuture<Void> sendMessage(String message) {
-    return enqueue(List.of(new Frame(Objects.requireNonNull(message, "message"))));
+    byte[] text = Objects.requireNonNull(message, "message").getBytes(StandardCharsets.UTF_8);
+    return enqueue(new Write(List.of(text), false));
   }
 
   /**
@@ -123,12 +124,11 @@ public final class ChannelWriter {
    * @return completes when the socket has closed
    */
   public CompletableFuture<Void> close() {
-    synchronized (lock) {
-      if (!closeRequested && terminated == null) {
-        closeRequested = true;
-        open();
-        frames.tryEmitComplete();
-      }
+    if (!closeRequested && terminated == null) {
+      closeRequested = true;
+      opened.set(true);
+      queue.add(Write.CLOSE);
+      handOver();
     }
     return closed.copy();
   }
@@ -138,117 +138,110 @@ public final class ChannelWriter {
     return "ChannelWriter[" + ref.channelId() + "]";
   }
 
-  private CompletableFuture<Void> enqueue(List<Frame> batch) {
-    synchronized (lock) {
-      if (terminated != null) {
-        return CompletableFuture.failedFuture(terminated);
-      }
-      if (closeRequested) {
-        return CompletableFuture.failedFuture(
-            new IIIException(
-                IIIException.CHANNEL_CLOSED, "channel " + ref.channelId() + " writer is closed"));
-      }
-      open();
-      for (Frame frame : batch) {
-        unsent.add(frame);
-        frames.tryEmitNext(frame);
-      }
+  private CompletableFuture<Void> enqueue(Write write) {
+    IIIException failure = terminated;
+    if (failure != null) {
+      return CompletableFuture.failedFuture(failure);
     }
-    return batch.get(batch.size() - 1).written;
+    if (closeRequested) {
+      return CompletableFuture.failedFuture(
+          new IIIException(
+              IIIException.CHANNEL_CLOSED, "channel " + ref.channelId() + " writer is closed"));
+    }
+    opened.set(true);
+    queue.add(write);
+    handOver();
+    return write.written;
   }
 
-  /** Opens the socket once. Called with the lock held. */
-  private void open() {
-    if (!opened.compareAndSet(false, true)) {
+  /** Moves queued writes to the socket, in order, on whichever thread finds the hand-off idle. */
+  private void handOver() {
+    if (handingOver.getAndIncrement() != 0) {
       return;
     }
-    connector
-        .webSocketClient()
-        .execute(connector.uri(ref), this::run)
-        .subscribe(ignored -> {}, this::onTerminated, () -> onTerminated(null));
+    do {
+      for (Write next = queue.poll(); next != null; next = queue.poll()) {
+        Write write = next;
+        WebSocket open = socket;
+        if (open == null) {
+          open = connector.connect(ref, new Listener());
+          socket = open;
+        }
+        if (write == Write.CLOSE) {
+          open.close(1000, "");
+          continue;
+        }
+        CompletableFuture<Void> last = null;
+        for (byte[] chunk : write.chunks) {
+          last = open.sendAndAwaitWrite(chunk, write.binary);
+        }
+        Objects.requireNonNull(last)
+            .whenComplete(
+                (ignored, error) ->
+                    connector.onCallbackThread(
+                        () -> {
+                          if (error == null) {
+                            write.written.complete(null);
+                          } else {
+                            write.written.completeExceptionally(failure(error));
+                          }
+                        }));
+      }
+    } while (handingOver.decrementAndGet() != 0);
   }
 
-  private Mono<Void> run(WebSocketSession ws) {
-    // One frame at a time, each waiting for its write: that is what makes a write's future mean
-    // "written", and lets TCP backpressure reach the producer.
-    Mono<Void> outbound =
-        frames
-            .asFlux()
-            .concatMap(frame -> ws.send(Mono.just(frame.toMessage(ws))).doOnSuccess(v -> sent()))
-            .then(
-                Mono.defer(
-                    () -> {
-                      closing = true;
-                      return ws.close(CloseStatus.NORMAL);
-                    }));
-    // The engine sends nothing on a write socket: it ending before we close means it went away.
-    Mono<Void> inbound =
-        ws.receive()
-            .then(
-                Mono.defer(
-                    () ->
-                        closing
-                            ? Mono.empty()
-                            : Mono.error(
-                                new IIIException(
-                                    IIIException.CHANNEL_CLOSED,
-                                    "channel "
-                                        + ref.channelId()
-                                        + " was closed by the engine while writing"))));
-    return Mono.when(outbound, inbound);
+  private IIIException failure(Throwable error) {
+    IIIException known = terminated;
+    return known != null ? known : ChannelConnector.failure(ref, error);
   }
 
-  private void sent() {
-    Frame frame = unsent.poll();
-    if (frame != null) {
-      connector.onCallbackThread(() -> frame.written.complete(null));
+  /** The socket's end: clean after our close, a failure otherwise. */
+  private final class Listener implements WebSocketListener {
+
+    @Override
+    public void onMessage(WebSocket socket, byte[] payload, boolean binary) {
+      // The engine sends nothing on a write socket.
     }
-  }
 
-  private void onTerminated(@Nullable Throwable error) {
-    IIIException failure;
-    synchronized (lock) {
-      failure = ChannelConnector.failure(ref, error);
+    @Override
+    public void onClosed(
+        WebSocket socket, int code, @Nullable String reason, @Nullable Throwable error) {
+      if (closeRequested && error == null) {
+        connector.onCallbackThread(() -> closed.complete(null));
+        return;
+      }
+      IIIException failure =
+          error != null
+              ? ChannelConnector.failure(ref, error)
+              : new IIIException(
+                  IIIException.CHANNEL_CLOSED,
+                  "channel " + ref.channelId() + " was closed by the engine while writing");
       terminated = failure;
+      log.debug("Channel writer {} ended: {}", ref.channelId(), failure.getMessage());
+      List<Write> lost = new ArrayList<>();
+      for (Write write = queue.poll(); write != null; write = queue.poll()) {
+        lost.add(write);
+      }
+      connector.onCallbackThread(
+          () -> {
+            lost.forEach(write -> write.written.completeExceptionally(failure));
+            closed.completeExceptionally(failure);
+          });
     }
-    List<Frame> lost = new ArrayList<>();
-    for (Frame frame = unsent.poll(); frame != null; frame = unsent.poll()) {
-      lost.add(frame);
-    }
-    if (error == null && lost.isEmpty()) {
-      connector.onCallbackThread(() -> closed.complete(null));
-      return;
-    }
-    log.debug("Channel writer {} ended: {}", ref.channelId(), failure.getMessage());
-    connector.onCallbackThread(
-        () -> {
-          lost.forEach(frame -> frame.written.completeExceptionally(failure));
-          closed.completeExceptionally(failure);
-        });
   }
 
-  /** One WebSocket frame to send, and the future of whoever waits for it. */
-  private static final class Frame {
+  /** One write: its frames, and the future of whoever waits for it. */
+  private static final class Write {
 
-    final byte @Nullable [] bytes;
-    final @Nullable String text;
+    static final Write CLOSE = new Write(List.of(), false);
+
+    final List<byte[]> chunks;
+    final boolean binary;
     final CompletableFuture<Void> written = new CompletableFuture<>();
 
-    Frame(byte[] bytes) {
-      this.bytes = bytes;
-      this.text = null;
-    }
-
-    Frame(String text) {
-      this.bytes = null;
-      this.text = text;
-    }
-
-    WebSocketMessage toMessage(WebSocketSession ws) {
-      byte[] payload = bytes;
-      return payload != null
-          ? ws.binaryMessage(factory -> factory.wrap(payload))
-          : ws.textMessage(Objects.requireNonNull(text));
+    Write(List<byte[]> chunks, boolean binary) {
+      this.chunks = chunks;
+      this.binary = binary;
     }
   }
 

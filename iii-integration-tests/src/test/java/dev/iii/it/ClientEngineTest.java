@@ -6,13 +6,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.iii.ConnectionState;
 import dev.iii.Context;
-import dev.iii.FunctionInfo;
 import dev.iii.FunctionRef;
 import dev.iii.III;
 import dev.iii.IIIException;
 import dev.iii.InitOptions;
-import dev.iii.WorkerInfo;
 import dev.iii.engine.EmbeddedEngine;
+import dev.iii.protocol.FunctionInfo;
+import dev.iii.protocol.WorkerInfo;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

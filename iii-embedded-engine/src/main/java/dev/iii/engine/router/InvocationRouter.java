@@ -11,6 +11,7 @@ import dev.iii.protocol.ErrorBody;
 import dev.iii.protocol.InvocationIds;
 import dev.iii.protocol.InvocationResult;
 import dev.iii.protocol.InvokeFunction;
+import dev.iii.protocol.RawJson;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -25,7 +26,7 @@ import tools.jackson.databind.JsonNode;
  * Routes invocations to their handler and results back to their caller. Every invocation is keyed
  * by one id, the same from caller to handler; the engine itself sets no timeout (callers do), but
  * an invocation always ends: with a result, an error, or {@code invocation_stopped} when its
- * handler or caller disconnects.
+ * handler or caller disconnects. Payloads pass through as JSON text ({@link RawJson}), never read.
  */
 public final class InvocationRouter {
 
@@ -35,7 +36,7 @@ public final class InvocationRouter {
   private record Pending(
       String id,
       String functionId,
-      CompletableFuture<@Nullable JsonNode> future,
+      CompletableFuture<@Nullable RawJson> future,
       @Nullable Worker caller,
       Worker handler) {}
 
@@ -54,7 +55,8 @@ public final class InvocationRouter {
    * @return the result ({@code null} for none), or a stage failed with {@link InvocationError}
    */
   public CompletableFuture<@Nullable JsonNode> call(String functionId, JsonNode data) {
-    return invoke(InvocationIds.random(), functionId, data, null, null, null);
+    return invoke(InvocationIds.random(), functionId, RawJson.of(data), null, null, null)
+        .thenApply(result -> result == null ? null : result.toTree());
   }
 
   /**
@@ -63,10 +65,10 @@ public final class InvocationRouter {
    * @param caller the calling worker, or {@code null} for the engine; it is told nothing here, the
    *     returned stage is what the caller's side sends on
    */
-  public CompletableFuture<@Nullable JsonNode> invoke(
+  public CompletableFuture<@Nullable RawJson> invoke(
       String invocationId,
       String functionId,
-      JsonNode data,
+      RawJson data,
       @Nullable String traceparent,
       @Nullable String baggage,
       @Nullable Worker caller) {
@@ -79,7 +81,7 @@ public final class InvocationRouter {
       return runEngineFunction(functionId, body, data);
     }
     Worker handler = java.util.Objects.requireNonNull(function.owner());
-    CompletableFuture<@Nullable JsonNode> future = new CompletableFuture<>();
+    CompletableFuture<@Nullable RawJson> future = new CompletableFuture<>();
     Pending entry = new Pending(invocationId, functionId, future, caller, handler);
     Pending replaced = pending.put(invocationId, entry);
     if (replaced != null) {
@@ -164,11 +166,11 @@ public final class InvocationRouter {
     }
   }
 
-  private static CompletableFuture<@Nullable JsonNode> runEngineFunction(
-      String functionId, EngineFunction body, JsonNode data) {
+  private static CompletableFuture<@Nullable RawJson> runEngineFunction(
+      String functionId, EngineFunction body, RawJson data) {
     CompletionStage<@Nullable JsonNode> stage;
     try {
-      stage = body.invoke(data);
+      stage = body.invoke(data.toTree());
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e);
     }
@@ -177,7 +179,7 @@ public final class InvocationRouter {
         .handle(
             (result, error) -> {
               if (error == null) {
-                return result;
+                return result == null ? null : RawJson.of(result);
               }
               InvocationError invocationError = InvocationError.of(error);
               if ("invocation_failed".equals(invocationError.body().code())) {

@@ -19,6 +19,7 @@ import dev.iii.protocol.InvokeFunction;
 import dev.iii.protocol.Message;
 import dev.iii.protocol.Ping;
 import dev.iii.protocol.Pong;
+import dev.iii.protocol.RawJson;
 import dev.iii.protocol.RegisterFunction;
 import dev.iii.protocol.RegisterService;
 import dev.iii.protocol.RegisterTrigger;
@@ -27,6 +28,7 @@ import dev.iii.protocol.TriggerRegistrationResult;
 import dev.iii.protocol.UnregisterFunction;
 import dev.iii.protocol.UnregisterTrigger;
 import dev.iii.protocol.UnregisterTriggerType;
+import dev.iii.protocol.WireFields;
 import dev.iii.protocol.WorkerRegistered;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -161,9 +163,9 @@ public final class MessageRouter {
   }
 
   private void onInvoke(Worker caller, InvokeFunction invoke) {
-    JsonNode data = invoke.data();
-    if (data instanceof ObjectNode object) {
-      object.put("_caller_worker_id", caller.id());
+    RawJson data = invoke.data();
+    if (data.isObject()) {
+      data = data.withMember(WireFields.CALLER_WORKER_ID, caller.id());
     }
     InvocationAction action = invoke.action();
     boolean reply = invoke.expectsResult();

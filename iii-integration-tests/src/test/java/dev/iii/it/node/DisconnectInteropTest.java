@@ -14,11 +14,11 @@ import static dev.iii.it.node.Interop.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.iii.FunctionInfo;
 import dev.iii.III;
 import dev.iii.IIIException;
-import dev.iii.WorkerInfo;
 import dev.iii.engine.EmbeddedEngine;
+import dev.iii.protocol.FunctionInfo;
+import dev.iii.protocol.WorkerInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -8,9 +8,9 @@ import static dev.iii.it.node.Interop.uniqueId;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.iii.FunctionInfo;
-import dev.iii.WorkerInfo;
 import dev.iii.it.node.Interop.Fixture;
+import dev.iii.protocol.FunctionInfo;
+import dev.iii.protocol.WorkerInfo;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;

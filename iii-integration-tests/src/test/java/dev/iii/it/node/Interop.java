@@ -2,11 +2,11 @@ package dev.iii.it.node;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.iii.FunctionInfo;
 import dev.iii.III;
 import dev.iii.IIIException;
 import dev.iii.InitOptions;
 import dev.iii.engine.EmbeddedEngine;
+import dev.iii.protocol.FunctionInfo;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

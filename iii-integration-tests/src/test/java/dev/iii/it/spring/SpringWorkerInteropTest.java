@@ -3,10 +3,10 @@ package dev.iii.it.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.iii.FunctionInfo;
 import dev.iii.III;
 import dev.iii.engine.EmbeddedEngine;
 import dev.iii.it.node.NodeSdk;
+import dev.iii.protocol.FunctionInfo;
 import dev.iii.spring.annotation.HttpTrigger;
 import dev.iii.spring.annotation.IIIFunction;
 import java.net.URI;

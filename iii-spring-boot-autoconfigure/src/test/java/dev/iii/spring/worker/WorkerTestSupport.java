@@ -2,9 +2,9 @@ package dev.iii.spring.worker;
 
 import static org.awaitility.Awaitility.await;
 
-import dev.iii.FunctionInfo;
 import dev.iii.III;
 import dev.iii.IIIClient;
+import dev.iii.protocol.FunctionInfo;
 import dev.iii.spring.boot.autoconfigure.IIIWorkerAutoConfiguration;
 import java.time.Duration;
 import java.util.List;

@@ -5,9 +5,9 @@ import static org.assertj.core.api.Assertions.catchThrowable;
 import static org.awaitility.Awaitility.await;
 
 import dev.iii.Context;
-import dev.iii.FunctionInfo;
 import dev.iii.IIIClient;
 import dev.iii.IIIException;
+import dev.iii.protocol.FunctionInfo;
 import dev.iii.spring.annotation.IIIFunction;
 import dev.iii.spring.boot.autoconfigure.observation.IIIObservations;
 import io.micrometer.common.KeyValue;

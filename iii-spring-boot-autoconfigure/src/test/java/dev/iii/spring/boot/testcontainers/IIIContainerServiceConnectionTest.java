@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.iii.ConnectionState;
 import dev.iii.IIIClient;
-import dev.iii.WorkerInfo;
+import dev.iii.protocol.WorkerInfo;
 import dev.iii.spring.boot.autoconfigure.IIIConnectionDetails;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;

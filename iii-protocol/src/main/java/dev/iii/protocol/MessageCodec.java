@@ -1,6 +1,8 @@
 package dev.iii.protocol;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.nio.charset.StandardCharsets;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
@@ -21,6 +23,9 @@ import tools.jackson.databind.type.LogicalType;
 public final class MessageCodec {
 
   private static final MessageCodec INSTANCE = new MessageCodec();
+
+  /** The frame being decoded on this thread, for {@link RawJson} to slice payloads from. */
+  private static final ThreadLocal<byte @Nullable []> FRAME = new ThreadLocal<>();
 
   private final JsonMapper mapper;
   private final ObjectReader reader;
@@ -61,16 +66,32 @@ public final class MessageCodec {
     return writer.writeValueAsString(message);
   }
 
+  /** Serialises a message as one UTF-8 JSON text, what a WebSocket text frame carries. */
+  public byte[] encodeToBytes(Message message) {
+    return writer.writeValueAsBytes(message);
+  }
+
   /**
    * Parses one frame.
    *
    * @throws ProtocolException when the frame is not a valid message
    */
   public Message decode(String frame) {
+    return decode(frame.getBytes(StandardCharsets.UTF_8));
+  }
+
+  /**
+   * Parses one frame of UTF-8 JSON (text frames, and binary frames holding a message: the engine
+   * accepts both). Payloads of the message share {@code frame}, which must not change afterwards.
+   *
+   * @throws ProtocolException when the frame is not a valid message
+   */
+  public Message decode(byte[] frame) {
     if (!isObject(frame)) {
       throw new ProtocolException("invalid message: not a JSON object", null, false);
     }
     Message message;
+    FRAME.set(frame);
     try {
       message = reader.readValue(frame);
     } catch (InvalidTypeIdException e) {
@@ -81,6 +102,8 @@ public final class MessageCodec {
           unknown);
     } catch (JacksonException | IllegalArgumentException e) {
       throw new ProtocolException("invalid message: " + e.getMessage(), e, false);
+    } finally {
+      FRAME.remove();
     }
     if (message == null) {
       throw new ProtocolException("invalid message: not a JSON object", null, false);
@@ -88,25 +111,21 @@ public final class MessageCodec {
     return message;
   }
 
-  /** Whether the first non-whitespace character opens an object (Jackson accepts arrays too). */
-  private static boolean isObject(String frame) {
-    for (int i = 0; i < frame.length(); i++) {
-      char c = frame.charAt(i);
-      if (c == '{') {
+  /** The frame {@link #decode(byte[])} is reading on this thread, if any. */
+  static byte @Nullable [] currentFrame() {
+    return FRAME.get();
+  }
+
+  /** Whether the first non-whitespace byte opens an object (Jackson accepts arrays too). */
+  private static boolean isObject(byte[] frame) {
+    for (byte b : frame) {
+      if (b == '{') {
         return true;
       }
-      if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
         return false;
       }
     }
     return false;
-  }
-
-  /**
-   * Parses one binary frame holding UTF-8 JSON (the engine accepts protocol messages in binary
-   * frames too).
-   */
-  public Message decode(byte[] frame) {
-    return decode(new String(frame, java.nio.charset.StandardCharsets.UTF_8));
   }
 }

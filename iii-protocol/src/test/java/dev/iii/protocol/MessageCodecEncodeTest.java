@@ -4,6 +4,7 @@ import static dev.iii.protocol.Wire.ID;
 import static dev.iii.protocol.Wire.TRACEPARENT;
 import static dev.iii.protocol.Wire.json;
 import static dev.iii.protocol.Wire.keys;
+import static dev.iii.protocol.Wire.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.stream.Stream;
@@ -12,7 +13,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.NullNode;
 
 /** Encoded frames: {@code type} first, absent optionals omitted, required fields always sent. */
 class MessageCodecEncodeTest {
@@ -74,9 +74,9 @@ class MessageCodecEncodeTest {
         new UnregisterTrigger("t", "cron"),
         new TriggerRegistrationResult("t", "x", "f", new ErrorBody("c", "m", "trace")),
         new InvokeFunction(
-            ID, "f", json("{\"a\":1}"), TRACEPARENT, "k=v", new InvocationAction("enqueue", "q")),
+            ID, "f", raw("{\"a\":1}"), TRACEPARENT, "k=v", new InvocationAction("enqueue", "q")),
         new InvocationResult(
-            ID, "f", json("3"), new ErrorBody("c", "m", "trace"), TRACEPARENT, "k=v"),
+            ID, "f", raw("3"), new ErrorBody("c", "m", "trace"), TRACEPARENT, "k=v"),
         new WorkerRegistered(ID),
         new Ping(),
         new Pong());
@@ -118,14 +118,14 @@ class MessageCodecEncodeTest {
             keys(
                 codec.encode(
                     new InvokeFunction(
-                        ID, "f", json("1"), TRACEPARENT, "k=v", InvocationAction.VOID))))
+                        ID, "f", raw("1"), TRACEPARENT, "k=v", InvocationAction.VOID))))
         .containsExactly(
             "type", "invocation_id", "function_id", "data", "traceparent", "baggage", "action");
     assertThat(
             keys(
                 codec.encode(
                     new InvocationResult(
-                        ID, "f", json("1"), new ErrorBody("c", "m"), TRACEPARENT, "k=v"))))
+                        ID, "f", raw("1"), new ErrorBody("c", "m"), TRACEPARENT, "k=v"))))
         .containsExactly(
             "type", "invocation_id", "function_id", "result", "error", "traceparent", "baggage");
     assertThat(keys(codec.encode(new UnregisterTrigger("t", "cron"))))
@@ -147,8 +147,7 @@ class MessageCodecEncodeTest {
   void invokeFunctionExampleEncodesToTheSheetShape() {
     String frame =
         codec.encode(
-            new InvokeFunction(
-                ID, "math::add", json("{\"a\":1,\"b\":2}"), TRACEPARENT, null, null));
+            new InvokeFunction(ID, "math::add", raw("{\"a\":1,\"b\":2}"), TRACEPARENT, null, null));
 
     assertThat(frame)
         .isEqualTo(
@@ -163,7 +162,7 @@ class MessageCodecEncodeTest {
   void invokeFunctionAlwaysSendsData() {
     // §15: 0.8.3 drops an invokefunction without data; null is fine.
     JsonNode fromJavaNull = encode(new InvokeFunction(null, "f", null));
-    JsonNode fromNullNode = encode(new InvokeFunction(ID, "f", NullNode.getInstance()));
+    JsonNode fromNullNode = encode(new InvokeFunction(ID, "f", RawJson.NULL));
 
     assertThat(fromJavaNull.has("data")).isTrue();
     assertThat(fromJavaNull.get("data").isNull()).isTrue();
@@ -220,21 +219,21 @@ class MessageCodecEncodeTest {
   void invocationResultWithNullNodeResultIsTheSameAsNoResult() {
     // A handler that returns null usually becomes NullNode via valueToTree; on the wire "no
     // result" is a single shape.
-    assertThat(codec.encode(InvocationResult.success(ID, "f", NullNode.getInstance())))
+    assertThat(codec.encode(InvocationResult.success(ID, "f", RawJson.NULL)))
         .isEqualTo(codec.encode(InvocationResult.success(ID, "f", null)));
   }
 
   @Test
   void invocationResultKeepsFalsyResults() {
-    assertThat(encode(InvocationResult.success(ID, "f", json("0"))).get("result"))
+    assertThat(encode(InvocationResult.success(ID, "f", raw("0"))).get("result"))
         .isEqualTo(json("0"));
-    assertThat(encode(InvocationResult.success(ID, "f", json("false"))).get("result"))
+    assertThat(encode(InvocationResult.success(ID, "f", raw("false"))).get("result"))
         .isEqualTo(json("false"));
-    assertThat(encode(InvocationResult.success(ID, "f", json("\"\""))).get("result"))
+    assertThat(encode(InvocationResult.success(ID, "f", raw("\"\""))).get("result"))
         .isEqualTo(json("\"\""));
-    assertThat(encode(InvocationResult.success(ID, "f", json("{}"))).get("result"))
+    assertThat(encode(InvocationResult.success(ID, "f", raw("{}"))).get("result"))
         .isEqualTo(json("{}"));
-    assertThat(encode(InvocationResult.success(ID, "f", json("[]"))).get("result"))
+    assertThat(encode(InvocationResult.success(ID, "f", raw("[]"))).get("result"))
         .isEqualTo(json("[]"));
   }
 
@@ -275,14 +274,16 @@ class MessageCodecEncodeTest {
 
   @Test
   void payloadsAreWrittenVerbatim() {
-    JsonNode data =
-        json(
-            "{\"z\":1,\"a\":[null,true,1.5,\"s\",{\"n\":null}],\"type\":\"not-a-tag\","
-                + "\"big\":12345678901234567890,\"unicode\":\"caf\u00e9 \uD83C\uDF0D\"}");
+    String text =
+        "{\"z\":1, \"a\":[null,true,1.50,\"s\",{\"n\":null}],\"type\":\"not-a-tag\","
+            + "\"big\":12345678901234567890,\"unicode\":\"caf\u00e9 \uD83C\uDF0D\"}";
+    RawJson data = raw(text);
 
-    JsonNode frame = encode(new InvokeFunction(ID, "f", data));
+    String encoded = codec.encode(new InvokeFunction(ID, "f", data));
+    JsonNode frame = json(encoded);
 
-    assertThat(frame.get("data")).isEqualTo(data);
+    assertThat(encoded).contains("\"data\":" + text);
+    assertThat(frame.get("data")).isEqualTo(json(text));
     assertThat(keys(frame.get("data"))).containsExactly("z", "a", "type", "big", "unicode");
     assertThat(keys(frame).get(0)).isEqualTo("type");
     assertThat(frame.get("type").asString()).isEqualTo("invokefunction");

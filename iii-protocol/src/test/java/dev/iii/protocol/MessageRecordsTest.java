@@ -6,15 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
 import static org.assertj.core.api.Assertions.assertThatNullPointerException;
 
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.node.JsonNodeFactory;
 import tools.jackson.databind.node.NullNode;
 
 /** Construction rules of the message records (defaults, validation, helpers). */
 class MessageRecordsTest {
 
   @Test
-  void invokeFunctionDefaultsDataToNullNode() {
-    assertThat(new InvokeFunction(ID, "f", null).data()).isSameAs(NullNode.getInstance());
+  void invokeFunctionDefaultsDataToTheNullPayload() {
+    assertThat(new InvokeFunction(ID, "f", null).data()).isSameAs(RawJson.NULL);
   }
 
   @Test
@@ -51,7 +50,7 @@ class MessageRecordsTest {
 
   @Test
   void expectsResultNeedsAnIdAndNoVoidAction() {
-    var data = JsonNodeFactory.instance.objectNode();
+    var data = RawJson.EMPTY_OBJECT;
 
     assertThat(new InvokeFunction(ID, "f", data).expectsResult()).isTrue();
     assertThat(new InvokeFunction(null, "f", data).expectsResult()).isFalse();

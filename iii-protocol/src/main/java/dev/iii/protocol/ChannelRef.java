@@ -1,4 +1,4 @@
-package dev.iii.channel;
+package dev.iii.protocol;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.LinkedHashMap;

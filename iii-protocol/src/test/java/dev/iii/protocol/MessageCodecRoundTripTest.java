@@ -3,6 +3,7 @@ package dev.iii.protocol;
 import static dev.iii.protocol.Wire.ID;
 import static dev.iii.protocol.Wire.TRACEPARENT;
 import static dev.iii.protocol.Wire.json;
+import static dev.iii.protocol.Wire.raw;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
@@ -51,20 +52,20 @@ class MessageCodecRoundTripTest {
         new TriggerRegistrationResult("t", "my-webhook", "hooks::handle", null),
         new TriggerRegistrationResult(
             "t", "x", "f", new ErrorBody("trigger_registration_failed", "bad config")),
-        new InvokeFunction(ID, "math::add", json("{\"a\":1,\"b\":2}"), TRACEPARENT, null, null),
-        new InvokeFunction(null, "engine::workers::register", json("{\"runtime\":\"java\"}")),
+        new InvokeFunction(ID, "math::add", raw("{\"a\":1,\"b\":2}"), TRACEPARENT, null, null),
+        new InvokeFunction(null, "engine::workers::register", raw("{\"runtime\":\"java\"}")),
         new InvokeFunction(ID, "f", null),
-        new InvokeFunction(ID, "f", json("[1,\"two\",null,{\"x\":[]}]"), null, "k=v", null),
-        new InvokeFunction(ID, "f", json("\"text\""), null, null, InvocationAction.VOID),
-        new InvokeFunction(ID, "f", json("42"), null, null, new InvocationAction("enqueue", "q")),
-        InvocationResult.success(ID, "math::add", json("3")),
+        new InvokeFunction(ID, "f", raw("[1,\"two\",null,{\"x\":[]}]"), null, "k=v", null),
+        new InvokeFunction(ID, "f", raw("\"text\""), null, null, InvocationAction.VOID),
+        new InvokeFunction(ID, "f", raw("42"), null, null, new InvocationAction("enqueue", "q")),
+        InvocationResult.success(ID, "math::add", raw("3")),
         InvocationResult.success(ID, "f", null),
-        InvocationResult.success(ID, "f", json("false")),
+        InvocationResult.success(ID, "f", raw("false")),
         InvocationResult.failure(
             ID, "f", new ErrorBody("function_not_found", "Function f not found")),
         InvocationResult.failure(ID, "f", new ErrorBody("invocation_failed", "boom", "at f()")),
         new InvocationResult(
-            ID, "f", json("{\"a\":1}"), new ErrorBody("c", "m"), TRACEPARENT, "k=v"),
+            ID, "f", raw("{\"a\":1}"), new ErrorBody("c", "m"), TRACEPARENT, "k=v"),
         new WorkerRegistered(ID),
         new Ping(),
         new Pong());

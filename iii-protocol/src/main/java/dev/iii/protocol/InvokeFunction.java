@@ -3,20 +3,19 @@ package dev.iii.protocol;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import org.jspecify.annotations.Nullable;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.NullNode;
 
 /**
  * Call a function. W→E without {@code invocation_id} is fire-and-forget; E→W always carries one,
  * and the handler must answer it with an {@link InvocationResult}. {@code data} must be present on
- * the wire (it may be {@code null}).
+ * the wire (it may be {@code null}); it is kept as JSON text ({@link RawJson}), so the engine
+ * forwards it without reading it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record InvokeFunction(
     @JsonProperty("invocation_id") @Nullable String invocationId,
     @JsonProperty(value = "function_id", required = true) String functionId,
     @JsonProperty(value = "data", required = true) @JsonInclude(JsonInclude.Include.ALWAYS)
-        JsonNode data,
+        RawJson data,
     @JsonProperty("traceparent") @Nullable String traceparent,
     @JsonProperty("baggage") @Nullable String baggage,
     @JsonProperty("action") @Nullable InvocationAction action)
@@ -26,12 +25,17 @@ public record InvokeFunction(
     invocationId = InvocationIds.normalize(invocationId);
     java.util.Objects.requireNonNull(functionId, "function_id");
     if (data == null) {
-      data = NullNode.getInstance();
+      data = RawJson.NULL;
     }
   }
 
-  public InvokeFunction(@Nullable String invocationId, String functionId, JsonNode data) {
+  public InvokeFunction(@Nullable String invocationId, String functionId, RawJson data) {
     this(invocationId, functionId, data, null, null, null);
+  }
+
+  /** This call with other data. */
+  public InvokeFunction withData(RawJson newData) {
+    return new InvokeFunction(invocationId, functionId, newData, traceparent, baggage, action);
   }
 
   /** Whether the caller expects an answer: it gave an id and did not ask for {@code void}. */

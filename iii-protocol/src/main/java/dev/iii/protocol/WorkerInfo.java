@@ -1,4 +1,4 @@
-package dev.iii;
+package dev.iii.protocol;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;

@@ -30,6 +30,26 @@ class InvocationIdsTest {
   }
 
   @Test
+  void randomIdsParseAsVersion4UuidsAndDoNotRepeat() {
+    Set<String> seen = new HashSet<>();
+    for (int i = 0; i < 100_000; i++) {
+      String id = InvocationIds.random();
+      UUID uuid = UUID.fromString(id);
+      assertThat(uuid.version()).isEqualTo(4);
+      assertThat(uuid.variant()).isEqualTo(2);
+      assertThat(uuid.toString()).isEqualTo(id);
+      seen.add(id);
+    }
+    assertThat(seen).hasSize(100_000);
+  }
+
+  @Test
+  void aCanonicalIdIsReturnedAsItIs() {
+    String id = new String(CANONICAL.toCharArray());
+    assertThat(InvocationIds.normalize(id)).isSameAs(id);
+  }
+
+  @Test
   void nullStaysNull() {
     assertThat(InvocationIds.normalize(null)).isNull();
   }

@@ -20,6 +20,11 @@ final class Wire {
 
   private Wire() {}
 
+  /** JSON text as a payload. */
+  static RawJson raw(String text) {
+    return RawJson.parse(text);
+  }
+
   /** Parses JSON text into a tree. */
   static JsonNode json(String text) {
     return JSON.readTree(text);

@@ -37,21 +37,22 @@ class MessageCodecLargePayloadTest {
       items.addObject().put("i", count).put("name", padding).put("ok", count % 2 == 0);
       count++;
     }
-    InvokeFunction message = new InvokeFunction(ID, "bulk::ingest", data);
+    InvokeFunction message = new InvokeFunction(ID, "bulk::ingest", RawJson.of(data));
 
     String frame = codec.encode(message);
     Message decoded = codec.decode(frame);
 
     assertThat(frame.length()).isGreaterThan(5 * MIB);
     assertThat(decoded).isEqualTo(message);
-    assertThat(((InvokeFunction) decoded).data().get("items").size()).isEqualTo(count);
+    assertThat(((InvokeFunction) decoded).data().toTree().get("items").size()).isEqualTo(count);
   }
 
   @Test
   void fiveMibStringResultRoundTripsAsTextAndBinary() {
     String value = text(5 * MIB);
     InvocationResult message =
-        InvocationResult.success(ID, "blob::get", JsonNodeFactory.instance.stringNode(value));
+        InvocationResult.success(
+            ID, "blob::get", RawJson.of(JsonNodeFactory.instance.stringNode(value)));
 
     String frame = codec.encode(message);
 
@@ -66,13 +67,15 @@ class MessageCodecLargePayloadTest {
     String value = text(20 * MIB);
     InvokeFunction message =
         new InvokeFunction(
-            ID, "blob::put", JsonNodeFactory.instance.objectNode().put("blob", value).put("n", 1));
+            ID,
+            "blob::put",
+            RawJson.of(JsonNodeFactory.instance.objectNode().put("blob", value).put("n", 1)));
 
     String frame = codec.encode(message);
     InvokeFunction decoded = (InvokeFunction) codec.decode(frame);
 
     assertThat(frame.length()).isGreaterThan(20 * MIB);
-    assertThat(decoded.data().get("blob").asString()).isEqualTo(value);
+    assertThat(decoded.data().toTree().get("blob").asString()).isEqualTo(value);
     assertThat(decoded).isEqualTo(message);
   }
 
@@ -80,10 +83,10 @@ class MessageCodecLargePayloadTest {
   void twentyMibNonAsciiBinaryFrameIsAccepted() {
     String value = "é世🌍".repeat(20 * MIB / 8);
     InvocationResult message =
-        InvocationResult.success(ID, "f", JsonNodeFactory.instance.stringNode(value));
+        InvocationResult.success(ID, "f", RawJson.of(JsonNodeFactory.instance.stringNode(value)));
     byte[] frame = codec.encode(message).getBytes(StandardCharsets.UTF_8);
 
-    JsonNode result = ((InvocationResult) codec.decode(frame)).result();
+    JsonNode result = ((InvocationResult) codec.decode(frame)).result().toTree();
 
     assertThat(frame.length).isGreaterThan(20 * MIB);
     assertThat(result.asString()).isEqualTo(value);

@@ -1,0 +1,391 @@
+package dev.iii.internal;
+
+import dev.iii.Context;
+import dev.iii.ContextLogger;
+import dev.iii.IIIException;
+import dev.iii.InvocationStats;
+import dev.iii.protocol.ErrorBody;
+import dev.iii.protocol.InvocationResult;
+import dev.iii.protocol.InvokeFunction;
+import dev.iii.protocol.MessageCodec;
+import dev.iii.protocol.RawJson;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+import reactor.core.publisher.Mono;
+
+/**
+ * Runs the invocations of this worker's functions. They arrive on an I/O thread, wait in a bounded
+ * queue, and run on the handler executor, at most {@code maxConcurrency} at a time; when the queue
+ * is full, the caller is answered {@code unavailable} at once.
+ *
+ * <p>Concurrency: lock-free. Up to {@code maxConcurrency} drain loops run on the executor, each
+ * taking invocations from the queue until it is empty; so under load a handler thread goes from one
+ * invocation to the next without a hand-off, and the I/O thread only starts a loop when one is
+ * free.
+ */
+public final class InvocationDispatcher {
+
+  private static final Logger log = LoggerFactory.getLogger(InvocationDispatcher.class);
+
+  private final Registrations registrations;
+  private final Payloads payloads;
+  private final Executor executor;
+  private final int maxConcurrency;
+  private final int maxQueued;
+  private final MessageCodec codec = MessageCodec.instance();
+  private final ConcurrentLinkedQueue<Invocation> queue = new ConcurrentLinkedQueue<>();
+
+  /** Accepted and not yet answered: queued plus running. */
+  private final AtomicInteger admitted = new AtomicInteger();
+
+  /** Running: a handler started and its answer not yet sent. */
+  private final AtomicInteger running = new AtomicInteger();
+
+  /** Drain loops on the executor. */
+  private final AtomicInteger loops = new AtomicInteger();
+
+  private final LongAdder rejected = new LongAdder();
+  private final List<CompletableFuture<Void>> idleWaiters = new CopyOnWriteArrayList<>();
+  private final Runnable drainLoop = this::drain;
+  private volatile @Nullable String refusal;
+
+  public InvocationDispatcher(
+      Registrations registrations,
+      Payloads payloads,
+      Executor executor,
+      int maxConcurrency,
+      int maxQueued) {
+    this.registrations = registrations;
+    this.payloads = payloads;
+    this.executor = executor;
+    this.maxConcurrency = maxConcurrency;
+    this.maxQueued = maxQueued;
+  }
+
+  /** An invocation arrived (on an I/O thread). */
+  public void dispatch(Session from, InvokeFunction invoke) {
+    LocalFunction function = registrations.function(invoke.functionId());
+    if (function == null) {
+      reply(
+          from,
+          invoke,
+          null,
+          new ErrorBody(
+              IIIException.FUNCTION_NOT_FOUND, "Function '" + invoke.functionId() + "' not found"));
+      return;
+    }
+    String refused = refusal;
+    if (refused != null) {
+      reply(from, invoke, null, new ErrorBody(IIIException.UNAVAILABLE, refused));
+      return;
+    }
+    if (admitted.incrementAndGet() > maxConcurrency + maxQueued) {
+      admitted.decrementAndGet();
+      rejected.increment();
+      reply(
+          from,
+          invoke,
+          null,
+          new ErrorBody(
+              IIIException.UNAVAILABLE,
+              "worker is overloaded: "
+                  + maxConcurrency
+                  + " invocations running and "
+                  + maxQueued
+                  + " waiting; "
+                  + invoke.functionId()
+                  + " was not run"));
+      return;
+    }
+    queue.add(new Invocation(from, invoke, function));
+    startLoop();
+  }
+
+  /** What runs and waits now. */
+  public InvocationStats stats() {
+    int inFlight = running.get();
+    int queued = Math.max(0, admitted.get() - inFlight);
+    return new InvocationStats(inFlight, queued, maxConcurrency, maxQueued, rejected.sum());
+  }
+
+  /**
+   * Stops taking invocations: new ones are answered {@code unavailable}. Those already queued still
+   * run, unless {@code dropQueued}, in which case they are answered {@code unavailable} too.
+   */
+  public void refuse(String reason, boolean dropQueued) {
+    refusal = reason;
+    if (dropQueued) {
+      for (Invocation waiting = queue.poll(); waiting != null; waiting = queue.poll()) {
+        reply(waiting.from, waiting.invoke, null, new ErrorBody(IIIException.UNAVAILABLE, reason));
+        finished();
+      }
+    }
+  }
+
+  /** Completes once nothing runs or waits. */
+  public CompletableFuture<Void> whenIdle() {
+    CompletableFuture<Void> idle = new CompletableFuture<>();
+    idleWaiters.add(idle);
+    if (admitted.get() == 0) {
+      idle.complete(null);
+      idleWaiters.remove(idle);
+    }
+    return idle;
+  }
+
+  private void startLoop() {
+    while (true) {
+      int current = loops.get();
+      if (current >= maxConcurrency) {
+        return; // every loop is busy; one of them will take it
+      }
+      if (loops.compareAndSet(current, current + 1)) {
+        break;
+      }
+    }
+    try {
+      executor.execute(drainLoop);
+    } catch (RejectedExecutionException e) {
+      loops.decrementAndGet();
+      refuseQueuedAfterRejection();
+    }
+  }
+
+  private void drain() {
+    while (true) {
+      Invocation next = queue.poll();
+      if (next == null) {
+        loops.decrementAndGet();
+        // An invocation queued after the poll, while every other loop was busy: take it.
+        if (queue.isEmpty() || !reacquire()) {
+          return;
+        }
+        continue;
+      }
+      run(next);
+    }
+  }
+
+  private boolean reacquire() {
+    while (true) {
+      int current = loops.get();
+      if (current >= maxConcurrency) {
+        return false;
+      }
+      if (loops.compareAndSet(current, current + 1)) {
+        return true;
+      }
+    }
+  }
+
+  private void refuseQueuedAfterRejection() {
+    if (loops.get() > 0) {
+      return; // a running loop will empty the queue
+    }
+    for (Invocation waiting = queue.poll(); waiting != null; waiting = queue.poll()) {
+      reply(
+          waiting.from,
+          waiting.invoke,
+          null,
+          new ErrorBody(
+              IIIException.UNAVAILABLE,
+              "worker cannot run "
+                  + waiting.invoke.functionId()
+                  + ": handler executor rejected it"));
+      finished();
+    }
+  }
+
+  private void run(Invocation invocation) {
+    InvokeFunction invoke = invocation.invoke;
+    running.incrementAndGet();
+    Object output;
+    MDC.put(ContextLogger.MDC_FUNCTION_ID, invoke.functionId());
+    if (invoke.invocationId() != null) {
+      MDC.put(ContextLogger.MDC_INVOCATION_ID, invoke.invocationId());
+    }
+    try {
+      Context context =
+          Context.of(
+              invoke.functionId(), invoke.invocationId(), invoke.traceparent(), invoke.baggage());
+      output = Context.with(context, () -> invocation.function.handle(invoke.data()));
+    } catch (Throwable failure) {
+      replyFailure(invocation, failure);
+      return;
+    } finally {
+      MDC.remove(ContextLogger.MDC_FUNCTION_ID);
+      MDC.remove(ContextLogger.MDC_INVOCATION_ID);
+    }
+    CompletionStage<?> stage = asStage(output);
+    if (stage == null) {
+      replySuccess(invocation, output);
+      return;
+    }
+    stage.whenComplete(
+        (value, failure) -> {
+          if (failure != null) {
+            replyFailure(invocation, failure);
+          } else {
+            replySuccess(invocation, value);
+          }
+        });
+  }
+
+  private static @Nullable CompletionStage<?> asStage(@Nullable Object output) {
+    if (output instanceof CompletionStage<?> stage) {
+      return stage;
+    }
+    if (output instanceof Mono<?> mono) {
+      return mono.toFuture();
+    }
+    return null;
+  }
+
+  private void replySuccess(Invocation invocation, @Nullable Object value) {
+    InvokeFunction invoke = invocation.invoke;
+    try {
+      RawJson result;
+      try {
+        result = payloads.write(value);
+      } catch (RuntimeException e) {
+        replyFailure(
+            invocation,
+            new IIIException(
+                IIIException.INVOCATION_FAILED,
+                "result of "
+                    + invoke.functionId()
+                    + " cannot be written as JSON: "
+                    + e.getMessage()));
+        return;
+      }
+      reply(invocation.from, invoke, result, null);
+    } finally {
+      ended();
+    }
+  }
+
+  private void replyFailure(Invocation invocation, Throwable failure) {
+    InvokeFunction invoke = invocation.invoke;
+    try {
+      Throwable cause = unwrap(failure);
+      ErrorBody error;
+      if (cause instanceof IIIException iii) {
+        log.warn(
+            "Function {} (invocation {}) answered {}: {}",
+            invoke.functionId(),
+            invoke.invocationId(),
+            iii.code(),
+            iii.errorMessage());
+        error = new ErrorBody(iii.code(), iii.errorMessage(), stackTrace(cause));
+      } else {
+        log.warn(
+            "Function {} (invocation {}) failed",
+            invoke.functionId(),
+            invoke.invocationId(),
+            cause);
+        String message =
+            cause.getMessage() != null ? cause.getMessage() : cause.getClass().getName();
+        error = new ErrorBody(IIIException.INVOCATION_FAILED, message, stackTrace(cause));
+      }
+      reply(invocation.from, invoke, null, error);
+    } finally {
+      ended();
+    }
+  }
+
+  /** A running invocation answered. */
+  private void ended() {
+    running.decrementAndGet();
+    finished();
+  }
+
+  private void finished() {
+    if (admitted.decrementAndGet() == 0 && !idleWaiters.isEmpty()) {
+      for (CompletableFuture<Void> idle : idleWaiters) {
+        if (admitted.get() == 0 && idle.complete(null)) {
+          idleWaiters.remove(idle);
+        }
+      }
+    }
+  }
+
+  /**
+   * Answers an invocation on the session it came from. If that session has closed, the engine has
+   * ended the invocation already and would not know the id on another one: the answer is dropped. A
+   * result larger than the engine accepts is answered {@code payload_too_large} instead, so the
+   * caller learns why and the connection stays up.
+   */
+  private void reply(
+      Session from, InvokeFunction invoke, @Nullable RawJson result, @Nullable ErrorBody error) {
+    String invocationId = invoke.invocationId();
+    if (invocationId == null) {
+      if (error != null) {
+        log.debug("Fire-and-forget call to {} failed: {}", invoke.functionId(), error.message());
+      }
+      return;
+    }
+    byte[] frame =
+        codec.encodeToBytes(
+            new InvocationResult(
+                invocationId,
+                invoke.functionId(),
+                result,
+                error,
+                invoke.traceparent(),
+                invoke.baggage()));
+    try {
+      Payloads.checkFrameSize(invoke.functionId(), frame, "the result of " + invoke.functionId());
+    } catch (IIIException tooLarge) {
+      log.warn(
+          "Function {} (invocation {}): {}",
+          invoke.functionId(),
+          invocationId,
+          tooLarge.errorMessage());
+      frame =
+          codec.encodeToBytes(
+              InvocationResult.failure(
+                  invocationId,
+                  invoke.functionId(),
+                  new ErrorBody(tooLarge.code(), tooLarge.errorMessage())));
+    }
+    if (!from.send(frame)) {
+      log.debug(
+          "Dropped the answer of {} ({}): its connection is gone",
+          invoke.functionId(),
+          invocationId);
+    }
+  }
+
+  private static Throwable unwrap(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  private static String stackTrace(Throwable failure) {
+    StringWriter out = new StringWriter();
+    failure.printStackTrace(new PrintWriter(out));
+    return out.toString();
+  }
+
+  /** One accepted invocation. */
+  private record Invocation(Session from, InvokeFunction invoke, LocalFunction function) {}
+}

@@ -1,0 +1,98 @@
+package dev.iii.internal;
+
+import dev.iii.IIIException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls made while disconnected, sent in order once connected (Lettuce's disconnected buffer). When
+ * full, the oldest is dropped and its call fails with code {@code queue_overflow}. Owned by the
+ * connection's actor: every method runs there.
+ */
+final class OfflineQueue {
+
+  private static final Logger log = LoggerFactory.getLogger(OfflineQueue.class);
+
+  /** A message waiting for a connection, and the call waiting for its answer (if any). */
+  record Queued(byte[] frame, @Nullable PendingCall<?> call, String functionId) {}
+
+  private final int capacity;
+  private final PendingCalls pendingCalls;
+  private final ArrayDeque<Queued> queue = new ArrayDeque<>();
+
+  /** Drops since the last flush: one warning per outage, not one per call. */
+  private int dropped;
+
+  OfflineQueue(int capacity, PendingCalls pendingCalls) {
+    this.capacity = capacity;
+    this.pendingCalls = pendingCalls;
+  }
+
+  void add(Queued queued) {
+    if (capacity == 0) {
+      fail(
+          queued,
+          new IIIException(
+              IIIException.QUEUE_OVERFLOW,
+              "not connected and offline queue disabled",
+              queued.functionId(),
+              null,
+              null));
+      return;
+    }
+    if (queue.size() >= capacity) {
+      Queued oldest = queue.removeFirst();
+      if (dropped++ == 0) {
+        log.warn(
+            "Offline queue full ({} messages): dropping the oldest while disconnected, first a"
+                + " call to {}",
+            capacity,
+            oldest.functionId());
+      }
+      fail(
+          oldest,
+          new IIIException(
+              IIIException.QUEUE_OVERFLOW,
+              "dropped from the full offline queue while disconnected",
+              oldest.functionId(),
+              null,
+              null));
+    }
+    queue.addLast(queued);
+  }
+
+  /** Everything queued, oldest first; the queue is empty afterwards. */
+  List<Queued> drain() {
+    if (dropped > 0) {
+      log.warn("{} calls were dropped from the full offline queue while disconnected", dropped);
+      dropped = 0;
+    }
+    List<Queued> all = new ArrayList<>(queue);
+    queue.clear();
+    return all;
+  }
+
+  void failAll(IIIException failure) {
+    for (Queued queued : drain()) {
+      fail(queued, failure);
+    }
+  }
+
+  int size() {
+    return queue.size();
+  }
+
+  private void fail(Queued queued, IIIException failure) {
+    PendingCall<?> call = queued.call();
+    if (call != null) {
+      pendingCalls.fail(call, failure);
+    } else {
+      log.debug(
+          "Fire-and-forget call to {} not sent: {}", queued.functionId(), failure.getMessage());
+    }
+  }
+}

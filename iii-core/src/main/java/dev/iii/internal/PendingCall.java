@@ -1,0 +1,88 @@
+package dev.iii.internal;
+
+import dev.iii.CallInterceptor;
+import dev.iii.protocol.RawJson;
+import io.netty.util.Timeout;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A call waiting for its result. Whoever removes it from {@link PendingCalls} first — result,
+ * timeout, connection loss or shutdown — ends it; the others find it gone.
+ *
+ * @param <T> what the result is read as
+ */
+public final class PendingCall<T> {
+
+  private static final Logger log = LoggerFactory.getLogger(PendingCall.class);
+
+  /** Reads a call's raw result as what the caller asked for. */
+  @FunctionalInterface
+  public interface ResultReader<T> {
+    @Nullable T read(@Nullable RawJson result);
+  }
+
+  final String invocationId;
+  final String functionId;
+  final CallFuture<@Nullable T> future = new CallFuture<>();
+  private final CallInterceptor.Completion completion;
+  private final ResultReader<T> reader;
+
+  /** The session the call was sent on; {@code null} while it waits to be sent. */
+  volatile @Nullable Session sentOn;
+
+  volatile @Nullable Timeout timeout;
+
+  PendingCall(
+      String invocationId,
+      String functionId,
+      CallInterceptor.Completion completion,
+      ResultReader<T> reader) {
+    this.invocationId = invocationId;
+    this.functionId = functionId;
+    this.completion = completion;
+    this.reader = reader;
+  }
+
+  /** What the caller holds. */
+  public CallFuture<@Nullable T> future() {
+    return future;
+  }
+
+  public String functionId() {
+    return functionId;
+  }
+
+  /** Reads the result and completes the future. Runs on a callback thread. */
+  void finish(@Nullable RawJson result, @Nullable Throwable error) {
+    Throwable failure = error;
+    T value = null;
+    if (failure == null) {
+      try {
+        value = reader.read(result);
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+    }
+    if (completion != CallInterceptor.Completion.NONE) {
+      try {
+        completion.completed(failure);
+      } catch (RuntimeException e) {
+        log.warn("Call interceptor completion failed for {}", functionId, e);
+      }
+    }
+    if (failure != null) {
+      future.completeExceptionally(failure);
+    } else {
+      future.complete(value);
+    }
+  }
+
+  void cancelTimeout() {
+    Timeout scheduled = timeout;
+    if (scheduled != null) {
+      scheduled.cancel();
+    }
+  }
+}

@@ -1,0 +1,205 @@
+package dev.iii.internal;
+
+import dev.iii.CallInterceptor;
+import dev.iii.IIIException;
+import dev.iii.protocol.ErrorBody;
+import dev.iii.protocol.InvocationResult;
+import dev.iii.protocol.RawJson;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The calls this client has sent and not yet seen end, by invocation id. Lock-free: a concurrent
+ * map, and a call ends once, for whoever removes it first. Futures are never completed on an I/O
+ * thread: results read together are completed together on one callback thread ({@link Batch}), so a
+ * burst of results costs one thread hand-off, not one each.
+ */
+public final class PendingCalls {
+
+  private static final Logger log = LoggerFactory.getLogger(PendingCalls.class);
+
+  private final Map<String, PendingCall<?>> calls = new ConcurrentHashMap<>();
+  private final Executor callbackExecutor;
+
+  public PendingCalls(Executor callbackExecutor) {
+    this.callbackExecutor = callbackExecutor;
+  }
+
+  /** Records a call about to be sent; it fails with code {@code timeout} after {@code timeout}. */
+  public <T> PendingCall<T> add(
+      String invocationId,
+      String functionId,
+      Duration timeout,
+      CallInterceptor.Completion completion,
+      PendingCall.ResultReader<T> reader) {
+    PendingCall<T> call = new PendingCall<>(invocationId, functionId, completion, reader);
+    calls.put(invocationId, call);
+    call.timeout =
+        Timers.schedule(
+            timeout,
+            () ->
+                fail(
+                    call,
+                    new IIIException(
+                        IIIException.TIMEOUT,
+                        "Invocation timed out after " + timeout.toMillis() + " ms",
+                        functionId,
+                        null,
+                        null)));
+    return call;
+  }
+
+  /** A result arrived (on an I/O thread): its call ends with the others of the same read. */
+  public void onResult(InvocationResult result, Batch batch) {
+    PendingCall<?> call = calls.remove(result.invocationId());
+    if (call == null) {
+      log.debug("Result for unknown or expired invocation {}", result.invocationId());
+      return;
+    }
+    call.cancelTimeout();
+    ErrorBody error = result.error();
+    batch.add(
+        call,
+        result.result(),
+        error == null
+            ? null
+            : new IIIException(
+                error.code(), error.message(), call.functionId, error.stacktrace(), null));
+  }
+
+  /** Ends a call with an error, unless it has ended already. */
+  public boolean fail(PendingCall<?> call, Throwable error) {
+    if (!calls.remove(call.invocationId, call)) {
+      return false;
+    }
+    call.cancelTimeout();
+    execute(() -> call.finish(null, error));
+    return true;
+  }
+
+  /** Whether the call is still waiting for its end. */
+  public boolean isPending(PendingCall<?> call) {
+    return calls.get(call.invocationId) == call;
+  }
+
+  /** Fails every call that was sent on {@code session}. */
+  public void failSentOn(Session session, Function<PendingCall<?>, Throwable> error) {
+    for (PendingCall<?> call : calls.values()) {
+      if (call.sentOn == session) {
+        fail(call, error.apply(call));
+      }
+    }
+  }
+
+  /** Fails every call. */
+  public void failAll(Function<PendingCall<?>, Throwable> error) {
+    for (PendingCall<?> call : calls.values()) {
+      fail(call, error.apply(call));
+    }
+  }
+
+  /** Calls waiting for their end. */
+  public int size() {
+    return calls.size();
+  }
+
+  private void execute(Runnable task) {
+    try {
+      callbackExecutor.execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run(); // shut down: ending here beats never ending
+    }
+  }
+
+  /** A new batch, for one I/O thread's reads. */
+  public Batch newBatch() {
+    return new Batch();
+  }
+
+  /** Calls ended by one read, completed together by {@link #flush()}. Confined to one thread. */
+  public final class Batch {
+
+    private PendingCall<?>[] ended = new PendingCall<?>[16];
+    private @Nullable RawJson[] results = new RawJson[16];
+    private @Nullable Throwable[] errors = new Throwable[16];
+    private int size;
+
+    void add(PendingCall<?> call, @Nullable RawJson result, @Nullable Throwable error) {
+      if (size == ended.length) {
+        ended = Arrays.copyOf(ended, size * 2);
+        results = Arrays.copyOf(results, size * 2);
+        errors = Arrays.copyOf(errors, size * 2);
+      }
+      ended[size] = call;
+      results[size] = result;
+      errors[size] = error;
+      size++;
+    }
+
+    /** Hands the calls gathered so far to a callback thread. */
+    public void flush() {
+      if (size == 0) {
+        return;
+      }
+      Completions task =
+          new Completions(
+              Arrays.copyOf(ended, size),
+              Arrays.copyOf(results, size),
+              Arrays.copyOf(errors, size));
+      Arrays.fill(ended, 0, size, null);
+      Arrays.fill(results, 0, size, null);
+      Arrays.fill(errors, 0, size, null);
+      size = 0;
+      execute(task);
+    }
+  }
+
+  /**
+   * Completes calls in order on one callback thread. A future with chained user stages may run code
+   * that blocks — even on another call of the same batch — so before completing one, the rest of
+   * the batch moves to another thread.
+   */
+  private final class Completions implements Runnable {
+
+    private final PendingCall<?>[] ended;
+    private final @Nullable RawJson[] results;
+    private final @Nullable Throwable[] errors;
+    private final int from;
+
+    Completions(PendingCall<?>[] ended, @Nullable RawJson[] results, @Nullable Throwable[] errors) {
+      this(ended, results, errors, 0);
+    }
+
+    private Completions(
+        PendingCall<?>[] ended,
+        @Nullable RawJson[] results,
+        @Nullable Throwable[] errors,
+        int from) {
+      this.ended = ended;
+      this.results = results;
+      this.errors = errors;
+      this.from = from;
+    }
+
+    @Override
+    public void run() {
+      for (int i = from; i < ended.length; i++) {
+        PendingCall<?> call = ended[i];
+        if (i + 1 < ended.length && call.future.hasUserStages()) {
+          execute(new Completions(ended, results, errors, i + 1));
+          call.finish(results[i], errors[i]);
+          return;
+        }
+        call.finish(results[i], errors[i]);
+      }
+    }
+  }
+}

@@ -1,0 +1,107 @@
+package dev.iii.internal;
+
+import dev.iii.transport.WebSocket;
+import dev.iii.transport.WebSocketListener;
+import dev.iii.transport.WebSocketRequest;
+import dev.iii.transport.WebSocketTransport;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One socket to the engine, from its handshake to its close: what a sent call or an invocation
+ * belongs to. Sending is safe from any thread and never blocks; the socket's callbacks are handed
+ * to the owning {@link EngineConnection}.
+ */
+public final class Session implements WebSocketListener {
+
+  private final EngineConnection connection;
+  private final int number;
+
+  /** Results read in one go, completed together; touched by the socket's I/O thread only. */
+  private final PendingCalls.Batch completions;
+
+  private volatile @Nullable WebSocket socket;
+  private volatile boolean open;
+
+  Session(EngineConnection connection, int number, PendingCalls.Batch completions) {
+    this.connection = connection;
+    this.number = number;
+    this.completions = completions;
+  }
+
+  void start(WebSocketTransport transport, WebSocketRequest request) {
+    WebSocket opened = transport.connect(request, this);
+    if (socket == null) {
+      socket = opened;
+    }
+  }
+
+  /** Whether the socket is open (handshake done, not closed). */
+  public boolean isOpen() {
+    return open;
+  }
+
+  /**
+   * Queues a protocol message.
+   *
+   * @return {@code false} when the socket is not open (the message is dropped)
+   */
+  public boolean send(byte[] frame) {
+    WebSocket current = socket;
+    return open && current != null && current.send(frame, false);
+  }
+
+  /** Queues a binary frame (telemetry). */
+  public boolean sendBinary(byte[] frame) {
+    WebSocket current = socket;
+    return open && current != null && current.send(frame, true);
+  }
+
+  /** The batch that results read on this socket join. */
+  PendingCalls.Batch completions() {
+    return completions;
+  }
+
+  void close(int code, String reason) {
+    WebSocket current = socket;
+    if (current != null) {
+      current.close(code, reason);
+    }
+  }
+
+  void abort() {
+    WebSocket current = socket;
+    if (current != null) {
+      current.abort();
+    }
+  }
+
+  @Override
+  public void onOpen(WebSocket opened) {
+    socket = opened;
+    open = true;
+    connection.onOpen(this);
+  }
+
+  @Override
+  public void onMessage(WebSocket from, byte[] payload, boolean binary) {
+    connection.onMessage(this, payload, binary);
+  }
+
+  @Override
+  public void onReadComplete(WebSocket from) {
+    completions.flush();
+  }
+
+  @Override
+  public void onClosed(
+      WebSocket closed, int code, @Nullable String reason, @Nullable Throwable failure) {
+    open = false;
+    completions.flush();
+    connection.onClosed(this, code, reason, failure);
+  }
+
+  @Override
+  public String toString() {
+    return "Session#" + number;
+  }
+}
