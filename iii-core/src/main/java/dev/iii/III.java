@@ -199,10 +199,10 @@ public final class III implements IIIClient {
           left.inFlight(),
           left.queued());
     }
-    CompletableFuture<Void> closed = connection.stop();
     IIIException stopped = new IIIException(IIIException.SHUTDOWN, "iii is shutting down");
-    connection.execute(() -> endpoint.failQueued(stopped));
+    CompletableFuture<Void> closed = connection.stop();
     pendingCalls.failAll(call -> stopped);
+    connection.execute(() -> endpoint.failQueued(stopped));
     closed
         .orTimeout(CLOSE_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS)
         .whenComplete((ignored, error) -> releaseThreads());

@@ -10,9 +10,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Queue;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -249,7 +251,8 @@ final class FakeEngine implements AutoCloseable {
 
     final String workerId = UUID.randomUUID().toString();
     private final Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
-    private final List<JsonNode> received = new CopyOnWriteArrayList<>();
+    // A queue, not a copy-on-write list: stress tests send hundreds of thousands of frames.
+    private final Queue<JsonNode> received = new ConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AtomicInteger pongs = new AtomicInteger();
     private volatile @Nullable Channel channel;

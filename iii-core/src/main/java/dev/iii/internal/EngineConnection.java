@@ -144,7 +144,8 @@ public final class EngineConnection {
    */
   public CompletableFuture<Void> connect() {
     CompletableFuture<Void> connected = new CompletableFuture<>();
-    actor.execute(
+    // On this thread when the actor is idle, so the state is CONNECTING once connect() returns.
+    actor.executeHere(
         () -> {
           if (stopped) {
             completeLater(connected, shutdownError());

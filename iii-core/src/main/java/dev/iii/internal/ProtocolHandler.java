@@ -102,15 +102,19 @@ public final class ProtocolHandler implements EngineConnection.Handler {
   @Override
   public void closed(Session session, @Nullable Throwable cause) {
     metadata.stopReporting(session);
+    boolean shutDown = connection.isShutDown();
     pendingCalls.failSentOn(
         session,
         call ->
-            new IIIException(
-                IIIException.CONNECTION_LOST,
-                "connection to the engine was lost before the function answered",
-                call.functionId(),
-                null,
-                cause));
+            shutDown
+                ? new IIIException(
+                    IIIException.SHUTDOWN, "iii is shutting down", call.functionId(), null, null)
+                : new IIIException(
+                    IIIException.CONNECTION_LOST,
+                    "connection to the engine was lost before the function answered",
+                    call.functionId(),
+                    null,
+                    cause));
   }
 
   @Override

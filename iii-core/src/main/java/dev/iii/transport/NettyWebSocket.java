@@ -42,6 +42,13 @@ final class NettyWebSocket implements WebSocket {
 
   private static final int NO_CLOSE_FRAME = 1006;
 
+  /**
+   * Frames one flush task writes before it yields the event loop: producers on other threads may
+   * queue faster than a dead socket fails writes, and the loop's other work (noticing that death,
+   * other sockets) must go on.
+   */
+  private static final int FRAMES_PER_FLUSH = 512;
+
   private final WebSocketRequest request;
   private final WebSocketListener listener;
   private final ConcurrentLinkedQueue<Outgoing> outbox = new ConcurrentLinkedQueue<>();
@@ -166,7 +173,6 @@ final class NettyWebSocket implements WebSocket {
     closing = true;
     outbox.add(new Outgoing(code, reason));
     scheduleFlush();
-    Timers.schedule(CLOSE_TIMEOUT, this::abort);
   }
 
   @Override
@@ -191,7 +197,7 @@ final class NettyWebSocket implements WebSocket {
     }
   }
 
-  /** Writes every queued frame, then flushes once. Runs on the event loop. */
+  /** Writes queued frames, then flushes once. Runs on the event loop. */
   private void flush() {
     flushScheduled.set(false);
     Channel open = channel;
@@ -199,8 +205,17 @@ final class NettyWebSocket implements WebSocket {
     if (open == null || out == null) {
       return;
     }
+    if (!open.isActive()) {
+      closing = true;
+      failQueued(); // the close is being reported; nothing queued can be written any more
+      return;
+    }
     boolean wrote = false;
-    for (Outgoing next = outbox.poll(); next != null; next = outbox.poll()) {
+    for (int taken = 0; taken < FRAMES_PER_FLUSH; taken++) {
+      Outgoing next = outbox.poll();
+      if (next == null) {
+        break;
+      }
       if (next.isClose) {
         if (wrote) {
           open.flush();
@@ -208,6 +223,8 @@ final class NettyWebSocket implements WebSocket {
         }
         out.sendClose(next.closeCode, next.closeReason)
             .subscribe(ignored -> {}, error -> open.close());
+        // From the Close on, not from close(): the frames before it may take long to drain.
+        Timers.schedule(CLOSE_TIMEOUT, this::abort);
         continue;
       }
       WebSocketFrame frame =
@@ -233,6 +250,9 @@ final class NettyWebSocket implements WebSocket {
     if (wrote) {
       open.flush();
     }
+    if (!outbox.isEmpty()) {
+      scheduleFlush(); // more than one task's worth: the rest after the loop's other work
+    }
   }
 
   private void fail(Throwable error) {
@@ -251,7 +271,6 @@ final class NettyWebSocket implements WebSocket {
     if (handshake != null) {
       handshake.cancel();
     }
-    failQueued();
     Throwable error = failure;
     int code = closeCode;
     if (error == null && code == NO_CLOSE_FRAME && channel == null) {
@@ -262,6 +281,7 @@ final class NettyWebSocket implements WebSocket {
     } catch (RuntimeException e) {
       log.warn("WebSocket listener failed on close", e);
     }
+    failQueued(); // after the listener knows why, so that it can say so to whoever waits
   }
 
   private void failQueued() {

@@ -6,6 +6,7 @@ import dev.iii.IIIClient;
 import dev.iii.IIIException;
 import dev.iii.channel.ChannelReader;
 import dev.iii.channel.ChannelWriter;
+import dev.iii.protocol.WireFields;
 import dev.iii.spring.annotation.CronTrigger;
 import dev.iii.spring.annotation.HttpTrigger;
 import dev.iii.spring.annotation.IIIFunction;
@@ -45,8 +46,6 @@ final class FunctionEndpointFactory {
 
   /** Reads {@code @Trigger(config)}; independent of the application's mapper settings. */
   private static final JsonMapper CONFIG_READER = JsonMapper.builder().build();
-
-  private static final String CALLER_WORKER_ID = "_caller_worker_id";
 
   private final UnaryOperator<String> placeholders;
   private final Supplier<JsonMapper> mapper;
@@ -266,10 +265,10 @@ final class FunctionEndpointFactory {
     JavaType javaType = mapper.get().constructType(type.getType());
     return input -> {
       Object value = input.payload();
-      if (value instanceof Map<?, ?> map && map.containsKey(CALLER_WORKER_ID)) {
+      if (value instanceof Map<?, ?> map && map.containsKey(WireFields.CALLER_WORKER_ID)) {
         // The engine adds the caller's id to object inputs; it is not part of the payload type.
         Map<Object, Object> copy = new LinkedHashMap<>(map);
-        copy.remove(CALLER_WORKER_ID);
+        copy.remove(WireFields.CALLER_WORKER_ID);
         value = copy;
       }
       if (value == null) {

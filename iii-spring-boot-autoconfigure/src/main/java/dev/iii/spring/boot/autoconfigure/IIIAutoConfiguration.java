@@ -6,6 +6,7 @@ import dev.iii.InitOptions;
 import dev.iii.ReconnectionConfig;
 import dev.iii.TelemetryOptions;
 import dev.iii.spring.boot.autoconfigure.observation.IIIObservations;
+import dev.iii.spring.transport.WebFluxWebSocketTransport;
 import io.micrometer.observation.ObservationRegistry;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -22,8 +23,11 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -45,6 +49,9 @@ public final class IIIAutoConfiguration {
   /** Name of the executor that runs function handlers. */
   public static final String WORKER_EXECUTOR_BEAN_NAME = "iiiWorkerExecutor";
 
+  private static final String WEBSOCKET_CLIENT =
+      "org.springframework.web.reactive.socket.client.WebSocketClient";
+
   @Bean
   @ConditionalOnMissingBean(IIIConnectionDetails.class)
   PropertiesIIIConnectionDetails iiiConnectionDetails(IIIProperties properties) {
@@ -52,8 +59,9 @@ public final class IIIAutoConfiguration {
   }
 
   /**
-   * Runs function and trigger handlers: at most {@code iii.worker.max-concurrency} at once, the
-   * rest wait in line. Daemon threads, so they never keep the JVM alive on their own.
+   * Runs function and trigger handlers: {@code iii.worker.max-concurrency} threads, the most the
+   * client runs at once (invocations beyond that wait in the client's own bounded queue). Daemon
+   * threads, so they never keep the JVM alive on their own.
    */
   @Bean(name = WORKER_EXECUTOR_BEAN_NAME, destroyMethod = "shutdown")
   @ConditionalOnMissingBean(name = WORKER_EXECUTOR_BEAN_NAME)
@@ -77,14 +85,22 @@ public final class IIIAutoConfiguration {
       Environment environment,
       @Qualifier(WORKER_EXECUTOR_BEAN_NAME) ExecutorService workerExecutor,
       ObjectProvider<JsonMapper> jsonMapper,
-      ObjectProvider<IIIClientCustomizer> customizers) {
+      ObjectProvider<IIIClientCustomizer> customizers,
+      ResourceLoader resourceLoader) {
     InitOptions.Builder options =
         InitOptions.builder()
             .invocationTimeout(properties.invocationTimeout())
             .enableMetricsReporting(properties.enableMetricsReporting())
             .reconnection(reconnection(properties.reconnection()))
             .telemetry(telemetry(properties.telemetry()))
-            .handlerExecutor(workerExecutor);
+            .handlerExecutor(workerExecutor)
+            .maxConcurrentInvocations(maxConcurrency(properties.worker().maxConcurrency()))
+            .maxQueuedInvocations(properties.worker().maxQueued());
+    if (properties.transport() == IIIProperties.Transport.WEBFLUX
+        && !ClassUtils.isPresent(WEBSOCKET_CLIENT, resourceLoader.getClassLoader())) {
+      throw new IllegalStateException(
+          "iii.transport=webflux needs spring-webflux on the classpath (" + WEBSOCKET_CLIENT + ")");
+    }
     String workerName =
         StringUtils.hasText(properties.workerName())
             ? properties.workerName()
@@ -130,6 +146,37 @@ public final class IIIAutoConfiguration {
     @ConditionalOnMissingBean(name = "iiiClientObservationCustomizer")
     IIIClientCustomizer iiiClientObservationCustomizer(IIIObservations observations) {
       return options -> options.addCallInterceptor(observations.callInterceptor());
+    }
+  }
+
+  /**
+   * The engine connection on Spring WebFlux's {@code WebSocketClient}, as {@code iii.transport}
+   * says; in its own class so that it loads only with WebFlux.
+   */
+  @Configuration(proxyBeanMethods = false)
+  @ConditionalOnClass(name = WEBSOCKET_CLIENT)
+  static class WebFluxTransportConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(name = "iiiWebFluxTransportCustomizer")
+    IIIClientCustomizer iiiWebFluxTransportCustomizer(
+        IIIProperties properties, ObjectProvider<WebSocketClient> clients) {
+      return options -> {
+        WebSocketClient client = clients.getIfUnique();
+        switch (properties.transport()) {
+          case WEBFLUX ->
+              options.transport(
+                  client != null
+                      ? new WebFluxWebSocketTransport(client)
+                      : WebFluxWebSocketTransport.create());
+          case AUTO -> {
+            if (client != null) {
+              options.transport(new WebFluxWebSocketTransport(client));
+            }
+          }
+          case REACTOR_NETTY -> {}
+        }
+      };
     }
   }
 

@@ -24,6 +24,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param embedded an engine started inside the application
  * @param health how the {@code iii} health indicator judges the connection
  * @param observations Micrometer observations of calls and invocations
+ * @param transport which WebSocket client carries the engine connection
  */
 @ConfigurationProperties("iii")
 public record IIIProperties(
@@ -39,7 +40,24 @@ public record IIIProperties(
     @DefaultValue Worker worker,
     @DefaultValue Embedded embedded,
     @DefaultValue Health health,
-    @DefaultValue Observations observations) {
+    @DefaultValue Observations observations,
+    @DefaultValue("auto") Transport transport) {
+
+  /** Which WebSocket client carries the engine connection and the channels. */
+  public enum Transport {
+    /**
+     * Spring WebFlux's {@code WebSocketClient} when the application defines one as a bean (so its
+     * TLS, proxy and observability settings apply), else Reactor Netty directly.
+     */
+    AUTO,
+    /** Reactor Netty directly: the client's own, fastest transport. */
+    REACTOR_NETTY,
+    /**
+     * Spring WebFlux's {@code WebSocketClient}: the application's bean, else a new Reactor Netty
+     * based one. Needs {@code spring-webflux}.
+     */
+    WEBFLUX
+  }
 
   /**
    * Reconnection with exponential backoff and jitter.
@@ -74,11 +92,14 @@ public record IIIProperties(
    *
    * @param enabled whether to register them; {@code false} makes a client-only application
    * @param maxConcurrency invocations run at once; 0 picks {@code max(8, 2 × CPUs)}
+   * @param maxQueued invocations that may wait for a free slot; more are answered {@code
+   *     unavailable} at once
    * @param shutdownTimeout how long shutdown waits for running invocations after unregistering
    */
   public record Worker(
       @DefaultValue("true") boolean enabled,
       @DefaultValue("0") int maxConcurrency,
+      @DefaultValue("10000") int maxQueued,
       @DefaultValue("25s") Duration shutdownTimeout) {}
 
   /**

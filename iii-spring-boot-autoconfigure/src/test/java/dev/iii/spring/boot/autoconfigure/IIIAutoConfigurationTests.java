@@ -9,6 +9,7 @@ import dev.iii.InitOptions;
 import dev.iii.spring.boot.autoconfigure.health.IIIHealthIndicator;
 import dev.iii.spring.boot.autoconfigure.metrics.IIIClientMetrics;
 import dev.iii.spring.boot.autoconfigure.metrics.IIIMetrics;
+import dev.iii.spring.transport.WebFluxWebSocketTransport;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -32,6 +33,8 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.Order;
+import org.springframework.web.reactive.socket.client.ReactorNettyWebSocketClient;
+import org.springframework.web.reactive.socket.client.WebSocketClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /** The client's auto-configuration, without an engine: which beans exist and how they are built. */
@@ -74,7 +77,8 @@ class IIIAutoConfigurationTests {
             "iii.reconnection.max-retries=3",
             "iii.telemetry.language=de",
             "iii.telemetry.project-name=shop",
-            "iii.worker.max-concurrency=3")
+            "iii.worker.max-concurrency=3",
+            "iii.worker.max-queued=50")
         .run(
             context -> {
               assertThat(context).hasSingleBean(IIIClient.class).hasSingleBean(III.class);
@@ -97,6 +101,8 @@ class IIIAutoConfigurationTests {
                       IIIAutoConfiguration.WORKER_EXECUTOR_BEAN_NAME, ExecutorService.class);
               assertThat(options.handlerExecutor()).isSameAs(executor);
               assertThat(((ThreadPoolExecutor) executor).getMaximumPoolSize()).isEqualTo(3);
+              assertThat(options.maxConcurrentInvocations()).isEqualTo(3);
+              assertThat(options.maxQueuedInvocations()).isEqualTo(50);
               assertThat(
                       executor
                           .submit(() -> Thread.currentThread().getName())
@@ -248,7 +254,57 @@ class IIIAutoConfigurationTests {
               MeterRegistry registry = context.getBean(MeterRegistry.class);
               assertThat(registry.get("iii.client.connected").gauge().value()).isZero();
               assertThat(registry.get("iii.client.reconnects").functionCounter()).isNotNull();
+              assertThat(registry.get("iii.worker.invocations.running").gauge().value()).isZero();
+              assertThat(registry.get("iii.worker.invocations.queued").gauge().value()).isZero();
+              assertThat(registry.get("iii.worker.invocations.rejected").functionCounter().count())
+                  .isZero();
             });
+  }
+
+  @Test
+  void withoutAWebSocketClientBeanTheClientUsesReactorNettyDirectly() {
+    runner.run(
+        context ->
+            assertThat(context.getBean(III.class).options().transport())
+                .as("the default transport")
+                .isNull());
+  }
+
+  @Test
+  void theApplicationsWebSocketClientCarriesTheConnection() {
+    runner
+        .withBean(WebSocketClient.class, ReactorNettyWebSocketClient::new)
+        .run(
+            context ->
+                assertThat(context.getBean(III.class).options().transport())
+                    .isInstanceOf(WebFluxWebSocketTransport.class));
+  }
+
+  @Test
+  void theTransportPropertyChoosesEitherWay() {
+    runner
+        .withPropertyValues("iii.transport=webflux")
+        .run(
+            context ->
+                assertThat(context.getBean(III.class).options().transport())
+                    .isInstanceOf(WebFluxWebSocketTransport.class));
+    runner
+        .withPropertyValues("iii.transport=reactor-netty")
+        .withBean(WebSocketClient.class, ReactorNettyWebSocketClient::new)
+        .run(context -> assertThat(context.getBean(III.class).options().transport()).isNull());
+  }
+
+  @Test
+  void webfluxTransportWithoutWebFluxFailsWithAClearMessage() {
+    runner
+        .withPropertyValues("iii.transport=webflux")
+        .withClassLoader(new FilteredClassLoader(WebSocketClient.class))
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("iii.transport=webflux needs spring-webflux"));
   }
 
   @Test

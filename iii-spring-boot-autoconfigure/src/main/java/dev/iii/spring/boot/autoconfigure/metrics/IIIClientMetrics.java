@@ -18,7 +18,12 @@ import org.jspecify.annotations.Nullable;
  *   <li>gauge {@code iii.client.state}: the {@link ConnectionState} ordinal;
  *   <li>counter {@code iii.client.reconnects}: times the connection was lost and reconnection
  *       began;
- *   <li>gauge {@code iii.worker.functions.registered}, when the registered functions are known.
+ *   <li>gauge {@code iii.worker.functions.registered}, when the registered functions are known;
+ *   <li>gauges {@code iii.worker.invocations.running} and {@code iii.worker.invocations.queued}:
+ *       invocations of this worker's functions running and waiting for a slot, as the client counts
+ *       them ({@link dev.iii.IIIClient#invocationStats()});
+ *   <li>counter {@code iii.worker.invocations.rejected}: invocations answered {@code unavailable}
+ *       because the queue was full.
  * </ul>
  */
 public class IIIClientMetrics implements MeterBinder, AutoCloseable {
@@ -67,6 +72,18 @@ public class IIIClientMetrics implements MeterBinder, AutoCloseable {
         .register(registry);
     FunctionCounter.builder("iii.client.reconnects", reconnects, AtomicLong::get)
         .description("Times the iii client lost its connection and began reconnecting")
+        .register(registry);
+    Gauge.builder("iii.worker.invocations.running", client, c -> c.invocationStats().inFlight())
+        .description("Invocations of this worker's functions running now")
+        .strongReference(true)
+        .register(registry);
+    Gauge.builder("iii.worker.invocations.queued", client, c -> c.invocationStats().queued())
+        .description("Invocations of this worker's functions waiting for a free slot")
+        .strongReference(true)
+        .register(registry);
+    FunctionCounter.builder(
+            "iii.worker.invocations.rejected", client, c -> c.invocationStats().rejected())
+        .description("Invocations answered unavailable because the invocation queue was full")
         .register(registry);
     if (functions != null) {
       Gauge.builder(
