@@ -10,6 +10,7 @@ import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -78,6 +79,8 @@ public final class BenchmarkMain {
             + "; process logs in "
             + logDir);
 
+    warnIfBusy();
+
     List<List<Measurement>> runs = new ArrayList<>();
     List<List<Ratios.Ratio>> ratios = new ArrayList<>();
     for (int run = 1; run <= options.repeat(); run++) {
@@ -108,6 +111,27 @@ public final class BenchmarkMain {
       return 1;
     }
     return 0;
+  }
+
+  /** Tells when other processes already keep the machine busy (they skew every figure). */
+  private static void warnIfBusy() {
+    ProcStats.MachineSample before = ProcStats.machine();
+    try {
+      Thread.sleep(1000);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return;
+    }
+    ProcStats.MachineSample after = ProcStats.machine();
+    long total = after.totalTicks() - before.totalTicks();
+    double busyPercent = total > 0 ? 100.0 * (after.busyTicks() - before.busyTicks()) / total : 0;
+    if (busyPercent > ResultTables.BUSY_MACHINE_PERCENT) {
+      System.out.printf(
+          Locale.ROOT,
+          "warning: before starting, other processes keep %.0f%% of the machine busy;"
+              + " calls/s and latencies will be understated (see the column other CPU %%)%n",
+          busyPercent);
+    }
   }
 
   /** What must exist before anything starts; {@code null} when all is there. */

@@ -85,12 +85,20 @@ final class ProcStats {
   }
 
   /**
-   * CPU time the whole machine spent busy (user, nice, system, irq, softirq, steal; all CPUs), in
-   * clock ticks, from the first line of {@code /proc/stat}.
+   * The CPU time of the whole machine (all CPUs) at one moment, in clock ticks, from the first line
+   * of {@code /proc/stat}.
+   *
+   * @param busyTicks user, nice, system, irq, softirq and steal
+   * @param totalTicks busy, idle and iowait
+   */
+  record MachineSample(long busyTicks, long totalTicks) {}
+
+  /**
+   * Reads the machine's CPU time.
    *
    * @throws BenchmarkFailure when it cannot be read
    */
-  static long machineBusyTicks() {
+  static MachineSample machine() {
     try {
       String first = Files.readAllLines(PROC.resolve("stat"), StandardCharsets.US_ASCII).get(0);
       String[] fields = first.trim().split(" +");
@@ -98,7 +106,8 @@ final class ProcStats {
       for (int i : new int[] {1, 2, 3, 6, 7, 8}) {
         busy += i < fields.length ? Long.parseLong(fields[i]) : 0;
       }
-      return busy;
+      long idle = Long.parseLong(fields[4]) + Long.parseLong(fields[5]);
+      return new MachineSample(busy, busy + idle);
     } catch (IOException | RuntimeException e) {
       throw new BenchmarkFailure("cannot read /proc/stat: " + e.getMessage(), e);
     }

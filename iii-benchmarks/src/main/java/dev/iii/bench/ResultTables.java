@@ -14,6 +14,9 @@ final class ResultTables {
       Comparator.comparingInt((Measurement row) -> scenarioIndex(row.scenario()))
           .thenComparingInt(Measurement::inFlight);
 
+  /** Above this much CPU used by other processes, a row is marked as measured on a busy machine. */
+  static final int BUSY_MACHINE_PERCENT = 10;
+
   private ResultTables() {}
 
   /** Prints one run: the cold table, the warm table, then the ratios. */
@@ -117,8 +120,18 @@ final class ResultTables {
                   number(row.contextSwitchesPerCall().worker(), "%.2f"),
                   number(row.contextSwitchesPerCall().engine(), "%.2f"),
                   "|",
-                  number(row.otherCpuPercent(), "%.0f"));
+                  number(row.otherCpuPercent(), "%.0f")
+                      + (row.otherCpuPercent() > BUSY_MACHINE_PERCENT ? " *" : ""));
             });
+    if (rows.stream()
+        .anyMatch(
+            row -> row.phase().equals(phase) && row.otherCpuPercent() > BUSY_MACHINE_PERCENT)) {
+      table.note(
+          "* other processes used over "
+              + BUSY_MACHINE_PERCENT
+              + "% of the machine during the window: calls/s and latency of that row are"
+              + " understated");
+    }
     table.print(out);
   }
 

@@ -37,14 +37,13 @@ final class ScenarioProcesses implements AutoCloseable {
       ProcStats.Sample caller,
       ProcStats.Sample worker,
       ProcStats.@Nullable Sample engine,
-      long machineBusyTicks) {
+      ProcStats.MachineSample machine) {
 
     /**
      * The CPU the machine spent on other processes since {@code earlier}, in percent of the whole
-     * machine over {@code seconds} (other benchmarks or builds running at the same time skew the
-     * figures).
+     * machine (other benchmarks or builds running at the same time skew the figures).
      */
-    double otherCpuPercentSince(Samples earlier, double seconds) {
+    double otherCpuPercentSince(Samples earlier) {
       long ours =
           caller.cpuTicks()
               - earlier.caller.cpuTicks()
@@ -53,10 +52,9 @@ final class ScenarioProcesses implements AutoCloseable {
               + (engine == null || earlier.engine == null
                   ? 0
                   : engine.cpuTicks() - earlier.engine.cpuTicks());
-      long others = Math.max(0, machineBusyTicks - earlier.machineBusyTicks - ours);
-      double capacity =
-          seconds * ProcStats.clockTicksPerSecond() * Runtime.getRuntime().availableProcessors();
-      return capacity > 0 ? 100.0 * others / capacity : Double.NaN;
+      long others = Math.max(0, machine.busyTicks() - earlier.machine.busyTicks() - ours);
+      long capacity = machine.totalTicks() - earlier.machine.totalTicks();
+      return capacity > 0 ? Math.min(100.0, 100.0 * others / capacity) : Double.NaN;
     }
   }
 
@@ -160,7 +158,7 @@ final class ScenarioProcesses implements AutoCloseable {
         ProcStats.sample(caller.pid()),
         ProcStats.sample(worker.pid()),
         engine == null ? null : ProcStats.sample(engine.pid()),
-        ProcStats.machineBusyTicks());
+        ProcStats.machine());
   }
 
   /** Stops the caller, then the worker, then the engine. */

@@ -138,7 +138,7 @@ final class ScenarioRunner {
                 after.engine() == null
                     ? Double.NaN
                     : after.engine().contextSwitchesSince(before.engine())),
-            after.otherCpuPercentSince(before, report.path("seconds").asDouble()));
+            after.otherCpuPercentSince(before));
     if (row.failed()) {
       System.err.printf(
           "%s FAILED %s %s @%d: %s%n", time(), scenario.name(), phase, level, row.failure());
