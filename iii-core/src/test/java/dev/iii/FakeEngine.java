@@ -37,7 +37,7 @@ import tools.jackson.databind.node.ObjectNode;
 final class FakeEngine implements AutoCloseable {
 
   static final int MAX_FRAME_PAYLOAD = 64 * 1024 * 1024;
-  static final Duration WAIT = Duration.ofSeconds(5);
+  static final Duration WAIT = Duration.ofSeconds(15);
   static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final List<Conn> connections = new CopyOnWriteArrayList<>();

@@ -3,6 +3,7 @@ package dev.iii.internal;
 import dev.iii.CallInterceptor;
 import dev.iii.protocol.RawJson;
 import io.netty.util.Timeout;
+import java.util.concurrent.CompletableFuture;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,7 +26,7 @@ public final class PendingCall<T> {
 
   final String invocationId;
   final String functionId;
-  final CallFuture<@Nullable T> future = new CallFuture<>();
+  final CompletableFuture<@Nullable T> future = new CompletableFuture<>();
   private final CallInterceptor.Completion completion;
   private final ResultReader<T> reader;
 
@@ -46,7 +47,7 @@ public final class PendingCall<T> {
   }
 
   /** What the caller holds. */
-  public CallFuture<@Nullable T> future() {
+  public CompletableFuture<@Nullable T> future() {
     return future;
   }
 

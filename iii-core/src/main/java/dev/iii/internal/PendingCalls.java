@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -25,6 +26,9 @@ import org.slf4j.LoggerFactory;
 public final class PendingCalls {
 
   private static final Logger log = LoggerFactory.getLogger(PendingCalls.class);
+
+  /** How long one completion may hold up the others of its batch before another thread helps. */
+  static final Duration STALL = Duration.ofMillis(50);
 
   private final Map<String, PendingCall<?>> calls = new ConcurrentHashMap<>();
   private final Executor callbackExecutor;
@@ -163,43 +167,50 @@ public final class PendingCalls {
   }
 
   /**
-   * Completes calls in order on one callback thread. A future with chained user stages may run code
-   * that blocks — even on another call of the same batch — so before completing one, the rest of
-   * the batch moves to another thread.
+   * Completes calls in order. The thread that runs it takes the calls one by one; while calls are
+   * left, a stall guard on the timer looks every {@link #STALL}, and when none was completed since,
+   * runs this on another thread too, and both share the rest.
    */
   private final class Completions implements Runnable {
 
     private final PendingCall<?>[] ended;
     private final @Nullable RawJson[] results;
     private final @Nullable Throwable[] errors;
-    private final int from;
+    private final AtomicInteger next = new AtomicInteger();
+    private final AtomicInteger done = new AtomicInteger();
+    private int doneAtLastLook; // only the guard's timer task reads and writes it
 
     Completions(PendingCall<?>[] ended, @Nullable RawJson[] results, @Nullable Throwable[] errors) {
-      this(ended, results, errors, 0);
-    }
-
-    private Completions(
-        PendingCall<?>[] ended,
-        @Nullable RawJson[] results,
-        @Nullable Throwable[] errors,
-        int from) {
       this.ended = ended;
       this.results = results;
       this.errors = errors;
-      this.from = from;
+      if (ended.length > 1) {
+        guard();
+      }
     }
 
     @Override
     public void run() {
-      for (int i = from; i < ended.length; i++) {
-        PendingCall<?> call = ended[i];
-        if (i + 1 < ended.length && call.future.hasUserStages()) {
-          execute(new Completions(ended, results, errors, i + 1));
-          call.finish(results[i], errors[i]);
-          return;
-        }
-        call.finish(results[i], errors[i]);
+      for (int i = next.getAndIncrement(); i < ended.length; i = next.getAndIncrement()) {
+        ended[i].finish(results[i], errors[i]);
+        done.incrementAndGet();
       }
+    }
+
+    private void guard() {
+      Timers.schedule(
+          STALL,
+          () -> {
+            int now = done.get();
+            if (next.get() >= ended.length) {
+              return; // every call taken: nothing left to share
+            }
+            if (now == doneAtLastLook) {
+              execute(this); // stalled: another thread shares the rest
+            }
+            doneAtLastLook = now;
+            guard();
+          });
     }
   }
 }

@@ -471,4 +471,40 @@ class ClientEngineTest extends EngineTestSupport {
     assertThat(caller.getConnectionState()).isEqualTo(ConnectionState.DISCONNECTED);
     assertThatThrownBy(() -> caller.callVoid("x::y", null)).isInstanceOf(IIIException.class);
   }
+
+  @Test
+  void aResultOverTheEnginesFrameLimitFailsOnlyItsOwnCallAndTheWorkerStays() throws Exception {
+    // Reliability finding D5: a 17 MiB result used to drop the worker's connection, and the
+    // engine answered the other 20 invocations running on it invocation_stopped.
+    CountDownLatch running = new CountDownLatch(20);
+    CountDownLatch release = new CountDownLatch(1);
+    III provider = client("provider");
+    provider.registerFunction("big::result", input -> "x".repeat(17 * 1024 * 1024));
+    provider.registerFunction(
+        "slow::echo",
+        input -> {
+          running.countDown();
+          release.await(30, TimeUnit.SECONDS);
+          return input;
+        });
+    get(provider.connect());
+    String workerId = provider.workerId().orElseThrow();
+    III caller = connected("caller");
+    List<CompletableFuture<Object>> others = new CopyOnWriteArrayList<>();
+    for (int i = 0; i < 20; i++) {
+      others.add(caller.call("slow::echo", Map.of("i", i)));
+    }
+    assertThat(running.await(15, TimeUnit.SECONDS)).isTrue();
+
+    IIIException tooLarge = failure(caller.call("big::result", null));
+    release.countDown();
+
+    assertThat(tooLarge.code()).isEqualTo(IIIException.PAYLOAD_TOO_LARGE);
+    assertThat(tooLarge.errorMessage()).contains("big::result", "16 MiB");
+    for (int i = 0; i < 20; i++) {
+      assertThat(get(others.get(i))).isEqualTo(Map.of("i", i));
+    }
+    assertThat(provider.workerId()).contains(workerId);
+    assertThat(provider.getConnectionState()).isEqualTo(ConnectionState.CONNECTED);
+  }
 }

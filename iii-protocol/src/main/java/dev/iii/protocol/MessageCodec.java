@@ -30,6 +30,7 @@ public final class MessageCodec {
   private final JsonMapper mapper;
   private final ObjectReader reader;
   private final ObjectWriter writer;
+  private final HotMessages hot;
 
   private MessageCodec() {
     this.mapper =
@@ -49,6 +50,7 @@ public final class MessageCodec {
             .build();
     this.reader = mapper.readerFor(Message.class);
     this.writer = mapper.writerFor(Message.class);
+    this.hot = new HotMessages(mapper);
   }
 
   /** The shared codec. */
@@ -63,12 +65,23 @@ public final class MessageCodec {
 
   /** Serialises a message as one JSON text. */
   public String encode(Message message) {
-    return writer.writeValueAsString(message);
+    return new String(encodeToBytes(message), StandardCharsets.UTF_8);
   }
 
   /** Serialises a message as one UTF-8 JSON text, what a WebSocket text frame carries. */
   public byte[] encodeToBytes(Message message) {
+    if (message instanceof InvokeFunction invoke) {
+      return hot.encode(invoke);
+    }
+    if (message instanceof InvocationResult result) {
+      return hot.encode(result);
+    }
     return writer.writeValueAsBytes(message);
+  }
+
+  /** Serialises a message with data binding only (for tests that pin the fast writer to it). */
+  String encodeWithDataBinding(Message message) {
+    return writer.writeValueAsString(message);
   }
 
   /**
@@ -87,6 +100,18 @@ public final class MessageCodec {
    * @throws ProtocolException when the frame is not a valid message
    */
   public Message decode(byte[] frame) {
+    if (!isObject(frame)) {
+      throw new ProtocolException("invalid message: not a JSON object", null, false);
+    }
+    Message fast = hot.decode(frame);
+    if (fast != null) {
+      return fast;
+    }
+    return decodeWithDataBinding(frame);
+  }
+
+  /** Reads a frame with data binding only (the general path; tests pin the fast one to it). */
+  Message decodeWithDataBinding(byte[] frame) {
     if (!isObject(frame)) {
       throw new ProtocolException("invalid message: not a JSON object", null, false);
     }

@@ -238,11 +238,43 @@ public final class RawJson {
   // ---------------------------------------------------------------------------------------------
   // Jackson
 
+  /** This value as Jackson's raw-value input: its bytes, written as they are. */
+  SerializableString asSerializable() {
+    return new Utf8Slice(this);
+  }
+
+  /**
+   * The value the parser is at, sliced out of {@code frame} (the bytes the parser reads), which the
+   * parser then has consumed.
+   *
+   * @throws IllegalStateException when the parser does not read {@code frame}'s bytes directly
+   */
+  static RawJson slice(JsonParser parser, byte[] frame) {
+    JsonToken token = parser.currentToken();
+    if (token == JsonToken.VALUE_NULL) {
+      return NULL;
+    }
+    if (parser.getClass() != UTF8StreamJsonParser.class) {
+      throw new IllegalStateException("the parser does not read the frame's bytes");
+    }
+    long start = parser.currentTokenLocation().getByteOffset();
+    if (token.isStructStart()) {
+      parser.skipChildren();
+    } else {
+      parser.finishToken();
+    }
+    long end = parser.currentLocation().getByteOffset();
+    if (start < 0 || end <= start || end > frame.length) {
+      throw new IllegalStateException("cannot locate a payload in its frame");
+    }
+    return new RawJson(frame, (int) start, (int) (end - start));
+  }
+
   /** Writes the bytes as they are into the output (no parse, no escaping). */
   static final class Writer extends ValueSerializer<RawJson> {
     @Override
     public void serialize(RawJson value, JsonGenerator gen, SerializationContext ctxt) {
-      gen.writeRawValue(new Utf8Slice(value));
+      gen.writeRawValue(value.asSerializable());
     }
   }
 
@@ -256,18 +288,7 @@ public final class RawJson {
     public RawJson deserialize(JsonParser p, DeserializationContext ctxt) {
       byte[] frame = MessageCodec.currentFrame();
       if (frame != null && p.getClass() == UTF8StreamJsonParser.class) {
-        JsonToken token = p.currentToken();
-        long start = p.currentTokenLocation().getByteOffset();
-        if (token.isStructStart()) {
-          p.skipChildren();
-        } else {
-          p.finishToken();
-        }
-        long end = p.currentLocation().getByteOffset();
-        if (start >= 0 && end > start && end <= frame.length) {
-          return new RawJson(frame, (int) start, (int) (end - start));
-        }
-        throw new IllegalStateException("cannot locate a payload in its frame");
+        return slice(p, frame);
       }
       JsonNode tree = ctxt.readTree(p);
       return RawJson.of(tree);

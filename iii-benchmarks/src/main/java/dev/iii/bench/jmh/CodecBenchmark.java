@@ -5,6 +5,7 @@ import dev.iii.protocol.InvocationResult;
 import dev.iii.protocol.InvokeFunction;
 import dev.iii.protocol.Message;
 import dev.iii.protocol.MessageCodec;
+import dev.iii.protocol.RawJson;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -16,7 +17,6 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import tools.jackson.databind.JsonNode;
 
 /**
  * Encoding and decoding of the two frames every call sends twice (caller → engine → worker and
@@ -42,23 +42,23 @@ public class CodecBenchmark {
   private final MessageCodec codec = MessageCodec.instance();
   private InvokeFunction invoke;
   private InvocationResult result;
-  private String invokeFrame;
-  private String resultFrame;
+  private byte[] invokeFrame;
+  private byte[] resultFrame;
 
-  /** Builds the two messages and their frames. */
+  /** Builds the two messages and their frames (UTF-8 bytes, as a WebSocket carries them). */
   @Setup
   public void prepare() {
-    JsonNode payload = codec.mapper().readTree(Payload.JSON);
+    RawJson payload = RawJson.parse(Payload.JSON);
     invoke = new InvokeFunction(INVOCATION_ID, FUNCTION_ID, payload);
     result = InvocationResult.success(INVOCATION_ID, FUNCTION_ID, payload);
-    invokeFrame = codec.encode(invoke);
-    resultFrame = codec.encode(result);
+    invokeFrame = codec.encodeToBytes(invoke);
+    resultFrame = codec.encodeToBytes(result);
   }
 
   /** {@code invokefunction} to its JSON frame. */
   @Benchmark
-  public String encodeInvokeFunction() {
-    return codec.encode(invoke);
+  public byte[] encodeInvokeFunction() {
+    return codec.encodeToBytes(invoke);
   }
 
   /** An {@code invokefunction} frame to its message. */
@@ -69,8 +69,8 @@ public class CodecBenchmark {
 
   /** {@code invocationresult} to its JSON frame. */
   @Benchmark
-  public String encodeInvocationResult() {
-    return codec.encode(result);
+  public byte[] encodeInvocationResult() {
+    return codec.encodeToBytes(result);
   }
 
   /** An {@code invocationresult} frame to its message. */
