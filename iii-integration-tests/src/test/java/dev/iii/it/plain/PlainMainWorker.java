@@ -28,7 +28,7 @@ public final class PlainMainWorker {
                 .enableMetricsReporting(false)
                 .shutdownTimeout(Duration.ofSeconds(60))
                 .build());
-    iii.registerFunction("plain::echo", input -> input);
+    iii.registerFunction("plain::echo", input -> ((Map<?, ?>) input).get("value"));
     iii.registerFunction(
         "plain::held",
         input -> {

@@ -57,8 +57,8 @@ class PlainMainWorkerTest {
     caller.connect().get(WAIT.toSeconds(), TimeUnit.SECONDS);
 
     // main() is blocked in awaitShutdown(): the JVM is up and the worker answers.
-    assertThat(caller.call("plain::echo", Map.of("up", true)).get(30, TimeUnit.SECONDS))
-        .isEqualTo(Map.of("up", true));
+    assertThat(caller.call("plain::echo", Map.of("value", "up")).get(30, TimeUnit.SECONDS))
+        .isEqualTo("up");
     assertThat(worker.isAlive()).isTrue();
 
     Path release = dir.resolve("release");
@@ -66,14 +66,15 @@ class PlainMainWorkerTest {
         caller.call("plain::held", Map.of("release", release.toString()), Duration.ofSeconds(60));
     await().atMost(WAIT).until(() -> output.contains("STARTED"));
 
-    worker.destroy(); // SIGTERM
+    // SIGTERM, through the handle: Process.destroy() would also close our end of its output.
+    assertThat(worker.toHandle().destroy()).isTrue();
     await()
         .atMost(WAIT)
         .until(() -> output.stream().anyMatch(line -> line.contains("lets running invocations")));
 
     // Draining: a new invocation is refused, the running one goes on.
     Throwable refused =
-        catchCause(caller.call("plain::echo", Map.of("late", true), Duration.ofSeconds(30)));
+        catchCause(caller.call("plain::echo", Map.of("value", "late"), Duration.ofSeconds(30)));
     assertThat(refused).isInstanceOf(IIIException.class);
     assertThat(((IIIException) refused).code()).isEqualTo(IIIException.UNAVAILABLE);
     assertThat(worker.isAlive()).isTrue();
