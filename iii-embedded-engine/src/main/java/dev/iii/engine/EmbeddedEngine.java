@@ -43,6 +43,8 @@ import tools.jackson.databind.JsonNode;
  * <p>Port 0 picks a free port; {@link #port()} and {@link #httpPort()} then tell which. Closing the
  * engine closes every worker connection (workers see the engine go away and reconnect by
  * themselves) and frees both ports.
+ *
+ * <p>Thread-safe: starting, closing and the port accessors synchronise on the engine.
  */
 public final class EmbeddedEngine implements AutoCloseable {
 
@@ -62,6 +64,7 @@ public final class EmbeddedEngine implements AutoCloseable {
   private final Duration shutdownTimeout;
   private final TelemetryStore telemetry = new TelemetryStore(RETAINED_LOG_RECORDS);
   private final List<EngineModule> modules = new ArrayList<>();
+  private final ChannelRegistry channels = new ChannelRegistry();
   private @Nullable EngineServer server;
   private @Nullable ScheduledExecutorService scheduler;
   private boolean closed;
@@ -101,7 +104,6 @@ public final class EmbeddedEngine implements AutoCloseable {
     MessageRouter router =
         new MessageRouter(workers, functions, triggers, new ServiceRegistry(), invocations);
     router.onDisconnect(worker -> telemetry.forgetWorker(worker.id()));
-    ChannelRegistry channels = new ChannelRegistry();
     ModuleContext context =
         new ModuleContext(workers, functions, triggers, invocations, router, channels, executor);
     new WorkerModule(
@@ -199,6 +201,11 @@ public final class EmbeddedEngine implements AutoCloseable {
   /** Log records the connected SDKs sent as telemetry, oldest first (at most 1000). */
   public List<JsonNode> recentLogRecords() {
     return telemetry.recentLogRecords();
+  }
+
+  /** The registered channels (reserved ones included); for tests that check what is left. */
+  ChannelRegistry channelRegistry() {
+    return channels;
   }
 
   /** Closes every worker connection and both listeners. Idempotent. */

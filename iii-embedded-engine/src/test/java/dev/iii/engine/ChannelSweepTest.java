@@ -54,7 +54,8 @@ class ChannelSweepTest {
     assertThat(scheduler.getQueue()).hasSize(1);
     RunnableScheduledFuture<?> task = (RunnableScheduledFuture<?>) scheduler.getQueue().peek();
     assertThat(task.isPeriodic()).isTrue();
-    assertThat(task.getDelay(TimeUnit.SECONDS)).isBetween(55L, 60L);
+    // At most a minute away; how much of it has passed depends on how busy the machine is.
+    assertThat(task.getDelay(TimeUnit.MILLISECONDS)).isLessThanOrEqualTo(60_000L);
 
     endpoint.close();
 

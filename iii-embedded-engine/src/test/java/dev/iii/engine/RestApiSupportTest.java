@@ -1,6 +1,9 @@
 package dev.iii.engine;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.iii.FunctionHandler;
+import dev.iii.FunctionRef;
 import dev.iii.III;
 import dev.iii.Trigger;
 import dev.iii.engine.config.EngineConfig;
@@ -15,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.AfterEach;
@@ -85,11 +89,22 @@ abstract class RestApiSupportTest extends EngineTestSupport {
   }
 
   /**
-   * Waits until the engine has handled everything this worker sent: the engine handles one
-   * connection's messages in order, so the answer to a call comes after them.
+   * Waits until the engine has handled every registration this worker sent so far. The client sends
+   * registrations in order from one queue, and calls straight from the caller's thread, so a call
+   * right after a registration may overtake it: instead, a marker function is registered behind
+   * them, and once the engine lists it the registrations before it have been handled (the engine
+   * handles one connection's messages in order).
    */
   protected static void sync(III iii) {
-    iii.listFunctions().join();
+    String marker = "sync::" + UUID.randomUUID();
+    FunctionRef ref = iii.registerFunction(marker, input -> null);
+    await()
+        .atMost(HTTP_TIMEOUT)
+        .until(
+            () ->
+                iii.listFunctions().join().stream()
+                    .anyMatch(info -> info.functionId().equals(marker)));
+    ref.unregister();
   }
 
   protected HttpRequest.Builder request(String pathAndQuery) {

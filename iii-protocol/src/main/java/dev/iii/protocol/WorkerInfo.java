@@ -1,14 +1,18 @@
 package dev.iii.protocol;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
  * A worker connected to the engine, as {@code engine::workers::list} reports it. Fields a given
- * engine version does not send are {@code null}, 0 or empty.
+ * engine version does not send are {@code null}, 0 or empty. Written in the official engine's key
+ * order, with every key present ({@code null} when unknown) except {@code pid}, which comes last
+ * and only once known.
  *
  * @param id the worker id the engine assigned
  * @param name the worker's name (default {@code host:pid})
@@ -27,6 +31,22 @@ import org.jspecify.annotations.Nullable;
  *     reported none in the last two minutes
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.ALWAYS)
+@JsonPropertyOrder({
+  "id",
+  "name",
+  "runtime",
+  "version",
+  "os",
+  "ip_address",
+  "status",
+  "connected_at_ms",
+  "function_count",
+  "functions",
+  "active_invocations",
+  "latest_metrics",
+  "pid"
+})
 public record WorkerInfo(
     @JsonProperty("id") String id,
     @JsonProperty("name") @Nullable String name,
@@ -39,9 +59,10 @@ public record WorkerInfo(
     @JsonProperty("function_count") int functionCount,
     @JsonProperty("functions") List<String> functions,
     @JsonProperty("active_invocations") int activeInvocations,
-    @JsonProperty("pid") @Nullable Long pid,
+    @JsonProperty("pid") @JsonInclude(JsonInclude.Include.NON_NULL) @Nullable Long pid,
     @JsonProperty("latest_metrics") @Nullable Map<String, Object> latestMetrics) {
 
+  /** Copies {@code functions} ({@code null} reads as none). */
   public WorkerInfo {
     functions = functions == null ? List.of() : List.copyOf(functions);
   }

@@ -1,13 +1,17 @@
 package dev.iii.engine.registry;
 
 import dev.iii.protocol.Message;
+import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 
-/** One connected worker: its identity, what it registered, and the invocations it takes part in. */
+/**
+ * One connected worker: its identity and what it registered (its invocations are the router's).
+ * Thread-safe: the set is concurrent, the metadata is replaced whole (volatile).
+ */
 public final class Worker {
 
   /** What a worker says about itself through {@code engine::workers::register}. */
@@ -23,11 +27,14 @@ public final class Worker {
   }
 
   private final String id = UUID.randomUUID().toString();
+
+  /** The id as a JSON string, added to every call this worker makes (a UUID needs no escaping). */
+  private final byte[] idJson = ('"' + id + '"').getBytes(StandardCharsets.US_ASCII);
+
   private final @Nullable String ipAddress;
   private final long connectedAtMs = System.currentTimeMillis();
   private final WorkerOutbound outbound;
   private final Set<String> functionIds = ConcurrentHashMap.newKeySet();
-  private final Set<String> invocations = ConcurrentHashMap.newKeySet();
   private volatile Metadata metadata = Metadata.EMPTY;
 
   public Worker(@Nullable String ipAddress, WorkerOutbound outbound) {
@@ -37,6 +44,14 @@ public final class Worker {
 
   public String id() {
     return id;
+  }
+
+  /**
+   * The id as a JSON string in UTF-8 ({@code "…"}, quotes included). Shared, never to be changed:
+   * the router copies it into the data of every call this worker makes.
+   */
+  public byte[] idJson() {
+    return idJson;
   }
 
   public @Nullable String ipAddress() {
@@ -55,11 +70,6 @@ public final class Worker {
   /** Ids of the functions this worker registered (it may since have lost some to other workers). */
   public Set<String> functionIds() {
     return functionIds;
-  }
-
-  /** Ids of the invocations this worker is waiting for or handling. */
-  public Set<String> invocations() {
-    return invocations;
   }
 
   public Metadata metadata() {

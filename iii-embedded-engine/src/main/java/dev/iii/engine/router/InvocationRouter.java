@@ -12,8 +12,8 @@ import dev.iii.protocol.InvocationIds;
 import dev.iii.protocol.InvocationResult;
 import dev.iii.protocol.InvokeFunction;
 import dev.iii.protocol.RawJson;
-import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
@@ -27,18 +27,30 @@ import tools.jackson.databind.JsonNode;
  * by one id, the same from caller to handler; the engine itself sets no timeout (callers do), but
  * an invocation always ends: with a result, an error, or {@code invocation_stopped} when its
  * handler or caller disconnects. Payloads pass through as JSON text ({@link RawJson}), never read.
+ *
+ * <p>A worker's call is answered from here, straight from the handler's result ({@link #forward});
+ * calls from inside the engine get a future ({@link #invoke}, {@link #call}).
+ *
+ * <p>Concurrency: any event loop may call in; the only shared state is the concurrent map of
+ * pending invocations, and each pending invocation ends exactly once (whoever removes it from the
+ * map ends it). Disconnects are rare, so ending a worker's invocations scans the map rather than
+ * every call keeping per-worker sets up to date.
  */
 public final class InvocationRouter {
 
   private static final Logger log = LoggerFactory.getLogger(InvocationRouter.class);
 
+  /** Where the outcome of an invocation goes. */
+  private interface Outcome {
+
+    void succeeded(@Nullable RawJson result);
+
+    void failed(InvocationError error);
+  }
+
   /** An invocation waiting for a worker's {@code invocationresult}. */
   private record Pending(
-      String id,
-      String functionId,
-      CompletableFuture<@Nullable RawJson> future,
-      @Nullable Worker caller,
-      Worker handler) {}
+      String id, String functionId, @Nullable Worker caller, Worker handler, Outcome outcome) {}
 
   private final FunctionRegistry functions;
   private final TriggerRegistry triggers;
@@ -60,7 +72,7 @@ public final class InvocationRouter {
   }
 
   /**
-   * Routes one invocation.
+   * Routes one invocation whose outcome the engine waits for.
    *
    * @param caller the calling worker, or {@code null} for the engine; it is told nothing here, the
    *     returned stage is what the caller's side sends on
@@ -72,35 +84,85 @@ public final class InvocationRouter {
       @Nullable String traceparent,
       @Nullable String baggage,
       @Nullable Worker caller) {
+    CompletableFuture<@Nullable RawJson> future = new CompletableFuture<>();
+    route(
+        invocationId,
+        functionId,
+        data,
+        traceparent,
+        baggage,
+        caller,
+        new Outcome() {
+          @Override
+          public void succeeded(@Nullable RawJson result) {
+            future.complete(result);
+          }
+
+          @Override
+          public void failed(InvocationError error) {
+            future.completeExceptionally(error);
+          }
+        });
+    return future;
+  }
+
+  /**
+   * Routes a worker's call and answers the caller itself, with an {@code invocationresult} carrying
+   * the call's id, function id and trace context, unless the call expects no answer.
+   *
+   * @param reply whether the caller expects an answer (it gave an id and did not ask for void)
+   */
+  public void forward(
+      String invocationId,
+      String functionId,
+      RawJson data,
+      @Nullable String traceparent,
+      @Nullable String baggage,
+      Worker caller,
+      boolean reply) {
+    route(
+        invocationId,
+        functionId,
+        data,
+        traceparent,
+        baggage,
+        caller,
+        reply
+            ? new Answer(caller, invocationId, functionId, traceparent, baggage)
+            : new Discard(functionId));
+  }
+
+  private void route(
+      String invocationId,
+      String functionId,
+      RawJson data,
+      @Nullable String traceparent,
+      @Nullable String baggage,
+      @Nullable Worker caller,
+      Outcome outcome) {
     RegisteredFunction function = functions.get(functionId).orElse(null);
     if (function == null) {
-      return CompletableFuture.failedFuture(InvocationError.functionNotFound(functionId));
+      outcome.failed(InvocationError.functionNotFound(functionId));
+      return;
     }
     EngineFunction body = function.engineFunction();
     if (body != null) {
-      return runEngineFunction(functionId, body, data);
+      runEngineFunction(functionId, body, data, outcome);
+      return;
     }
-    Worker handler = java.util.Objects.requireNonNull(function.owner());
-    CompletableFuture<@Nullable RawJson> future = new CompletableFuture<>();
-    Pending entry = new Pending(invocationId, functionId, future, caller, handler);
+    Worker handler = Objects.requireNonNull(function.owner());
+    Pending entry = new Pending(invocationId, functionId, caller, handler, outcome);
     Pending replaced = pending.put(invocationId, entry);
     if (replaced != null) {
       // Same id reused while in flight: the earlier call can no longer be answered.
-      forget(replaced);
-      replaced.future.completeExceptionally(
-          new InvocationError("invocation_error", "channel closed"));
+      replaced.outcome.failed(new InvocationError("invocation_error", "channel closed"));
     }
-    if (caller != null) {
-      caller.invocations().add(invocationId);
-    }
-    handler.invocations().add(invocationId);
     boolean sent =
         handler.send(
             new InvokeFunction(invocationId, functionId, data, traceparent, baggage, null));
     if (!sent) {
-      stop(invocationId);
+      stop(entry);
     }
-    return future;
   }
 
   /** Resolves a pending invocation with a worker's result; any connection may answer. */
@@ -111,21 +173,32 @@ public final class InvocationRouter {
           "Did not find caller for invocation {} ({})", result.invocationId(), result.functionId());
       return;
     }
-    forget(entry);
     ErrorBody error = result.error();
     if (error != null) {
-      entry.future.completeExceptionally(new InvocationError(error));
+      entry.outcome.failed(new InvocationError(error));
     } else {
-      entry.future.complete(result.result());
+      entry.outcome.succeeded(result.result());
     }
   }
 
   /** Ends every invocation the worker takes part in, as caller or handler. */
   public void haltWorker(Worker worker) {
-    for (String id : List.copyOf(worker.invocations())) {
-      stop(id);
+    for (Pending entry : pending.values()) {
+      if (entry.handler == worker || entry.caller == worker) {
+        stop(entry);
+      }
     }
-    worker.invocations().clear();
+  }
+
+  /** How many invocations the worker takes part in now, as caller or handler. */
+  public int activeInvocations(Worker worker) {
+    int count = 0;
+    for (Pending entry : pending.values()) {
+      if (entry.handler == worker || entry.caller == worker) {
+        count++;
+      }
+    }
+    return count;
   }
 
   /** Calls every function bound to triggers of the given type, fire-and-forget. */
@@ -151,41 +224,65 @@ public final class InvocationRouter {
     return pending.size();
   }
 
-  private void stop(String invocationId) {
-    Pending entry = pending.remove(invocationId);
-    if (entry != null) {
-      forget(entry);
-      entry.future.completeExceptionally(InvocationError.stopped());
+  private void stop(Pending entry) {
+    if (pending.remove(entry.id, entry)) {
+      entry.outcome.failed(InvocationError.stopped());
     }
   }
 
-  private void forget(Pending entry) {
-    entry.handler.invocations().remove(entry.id);
-    if (entry.caller != null) {
-      entry.caller.invocations().remove(entry.id);
-    }
-  }
-
-  private static CompletableFuture<@Nullable RawJson> runEngineFunction(
-      String functionId, EngineFunction body, RawJson data) {
+  private static void runEngineFunction(
+      String functionId, EngineFunction body, RawJson data, Outcome outcome) {
     CompletionStage<@Nullable JsonNode> stage;
     try {
       stage = body.invoke(data.toTree());
     } catch (RuntimeException e) {
       stage = CompletableFuture.failedFuture(e);
     }
-    return stage
-        .toCompletableFuture()
-        .handle(
-            (result, error) -> {
-              if (error == null) {
-                return result == null ? null : RawJson.of(result);
-              }
-              InvocationError invocationError = InvocationError.of(error);
-              if ("invocation_failed".equals(invocationError.body().code())) {
-                log.warn("Engine function {} failed", functionId, error);
-              }
-              throw invocationError;
-            });
+    stage.whenComplete(
+        (result, error) -> {
+          if (error == null) {
+            outcome.succeeded(result == null ? null : RawJson.of(result));
+            return;
+          }
+          InvocationError invocationError = InvocationError.of(error);
+          if ("invocation_failed".equals(invocationError.body().code())) {
+            log.warn("Engine function {} failed", functionId, error);
+          }
+          outcome.failed(invocationError);
+        });
+  }
+
+  /** Answers the calling worker, with the call's ids and trace context. */
+  private record Answer(
+      Worker caller,
+      String invocationId,
+      String functionId,
+      @Nullable String traceparent,
+      @Nullable String baggage)
+      implements Outcome {
+
+    @Override
+    public void succeeded(@Nullable RawJson result) {
+      caller.send(
+          new InvocationResult(invocationId, functionId, result, null, traceparent, baggage));
+    }
+
+    @Override
+    public void failed(InvocationError error) {
+      caller.send(
+          new InvocationResult(invocationId, functionId, null, error.body(), traceparent, baggage));
+    }
+  }
+
+  /** A fire-and-forget call: nobody waits; a failure is only worth a debug line. */
+  private record Discard(String functionId) implements Outcome {
+
+    @Override
+    public void succeeded(@Nullable RawJson result) {}
+
+    @Override
+    public void failed(InvocationError error) {
+      log.debug("Fire-and-forget call to {} failed: {}", functionId, error.getMessage());
+    }
   }
 }

@@ -11,6 +11,7 @@ import dev.iii.engine.registry.TriggerRegistry;
 import dev.iii.engine.registry.TriggerType;
 import dev.iii.engine.registry.Worker;
 import dev.iii.engine.registry.WorkerRegistry;
+import dev.iii.protocol.EngineFunctions;
 import dev.iii.protocol.ErrorBody;
 import dev.iii.protocol.InvocationAction;
 import dev.iii.protocol.InvocationIds;
@@ -28,7 +29,6 @@ import dev.iii.protocol.TriggerRegistrationResult;
 import dev.iii.protocol.UnregisterFunction;
 import dev.iii.protocol.UnregisterTrigger;
 import dev.iii.protocol.UnregisterTriggerType;
-import dev.iii.protocol.WireFields;
 import dev.iii.protocol.WorkerRegistered;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,6 +43,9 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * What each worker message does. Messages from one connection arrive here in order; nothing here
  * blocks.
+ *
+ * <p>Concurrency: called from every connection's event loop at once; its own state is one volatile
+ * hook and a copy-on-write listener list, and everything else lives in the concurrent registries.
  */
 public final class MessageRouter {
 
@@ -50,9 +53,6 @@ public final class MessageRouter {
 
   /** The error code sent to a worker whose trigger an engine module refused. */
   public static final String TRIGGER_REGISTRATION_FAILED = "trigger_registration_failed";
-
-  /** The built-in trigger type fired on worker connect, disconnect and metadata updates. */
-  public static final String WORKERS_AVAILABLE = "engine::workers-available";
 
   private final WorkerRegistry workers;
   private final FunctionRegistry functions;
@@ -163,10 +163,6 @@ public final class MessageRouter {
   }
 
   private void onInvoke(Worker caller, InvokeFunction invoke) {
-    RawJson data = invoke.data();
-    if (data.isObject()) {
-      data = data.withMember(WireFields.CALLER_WORKER_ID, caller.id());
-    }
     InvocationAction action = invoke.action();
     boolean reply = invoke.expectsResult();
     String invocationId =
@@ -181,38 +177,18 @@ public final class MessageRouter {
       }
       return;
     }
-    invocations
-        .invoke(
-            invocationId, invoke.functionId(), data, invoke.traceparent(), invoke.baggage(), caller)
-        .whenComplete(
-            (result, failure) -> {
-              if (!reply) {
-                if (failure != null) {
-                  log.debug(
-                      "Fire-and-forget call to {} failed: {}",
-                      invoke.functionId(),
-                      failure.getMessage());
-                }
-                return;
-              }
-              InvocationResult answer =
-                  failure == null
-                      ? new InvocationResult(
-                          invocationId,
-                          invoke.functionId(),
-                          result,
-                          null,
-                          invoke.traceparent(),
-                          invoke.baggage())
-                      : new InvocationResult(
-                          invocationId,
-                          invoke.functionId(),
-                          null,
-                          InvocationError.of(failure).body(),
-                          invoke.traceparent(),
-                          invoke.baggage());
-              caller.send(answer);
-            });
+    RawJson data = invoke.data();
+    if (data.isObject()) {
+      data = CallerIds.inject(data, caller);
+    }
+    invocations.forward(
+        invocationId,
+        invoke.functionId(),
+        data,
+        invoke.traceparent(),
+        invoke.baggage(),
+        caller,
+        reply);
   }
 
   private void onRegisterFunction(Worker worker, RegisterFunction register) {
@@ -268,7 +244,7 @@ public final class MessageRouter {
     ObjectNode payload = JsonNodeFactory.instance.objectNode();
     payload.put("event", event);
     payload.put("worker_id", worker.id());
-    invocations.fireTriggers(WORKERS_AVAILABLE, payload);
+    invocations.fireTriggers(EngineFunctions.WORKERS_AVAILABLE, payload);
   }
 
   /** Public so the worker module can announce metadata updates. */

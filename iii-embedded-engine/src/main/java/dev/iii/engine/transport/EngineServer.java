@@ -1,6 +1,7 @@
 package dev.iii.engine.transport;
 
 import dev.iii.engine.router.MessageRouter;
+import dev.iii.protocol.Limits;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -19,11 +20,11 @@ import reactor.netty.http.websocket.WebsocketOutbound;
 /**
  * The engine's listeners: the worker WebSocket on {@code /} of the engine port, and the HTTP port.
  * Engine modules add routes to either through {@link Routes}.
+ *
+ * <p>Concurrency: bound in the constructor; the set of open connections is concurrent, so {@link
+ * #close} may run while workers connect and leave.
  */
 public final class EngineServer {
-
-  /** Largest single frame, as in the official engine (fragments are joined up to 64 MiB). */
-  static final int MAX_FRAME_BYTES = 16 * 1024 * 1024;
 
   /** Adds routes to a listener before it binds. */
   @FunctionalInterface
@@ -54,7 +55,7 @@ public final class EngineServer {
     this.router = router;
     this.telemetrySink = telemetrySink;
     WebsocketServerSpec spec =
-        WebsocketServerSpec.builder().maxFramePayloadLength(MAX_FRAME_BYTES).build();
+        WebsocketServerSpec.builder().maxFramePayloadLength(Limits.MAX_FRAME_BYTES).build();
     this.engineServer =
         HttpServer.create()
             .host(host)

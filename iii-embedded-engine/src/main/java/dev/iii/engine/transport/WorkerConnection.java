@@ -3,45 +3,75 @@ package dev.iii.engine.transport;
 import dev.iii.engine.registry.Worker;
 import dev.iii.engine.registry.WorkerOutbound;
 import dev.iii.engine.router.MessageRouter;
+import dev.iii.protocol.Limits;
 import dev.iii.protocol.Message;
 import dev.iii.protocol.MessageCodec;
 import dev.iii.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
-import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
-import reactor.core.publisher.Sinks;
 import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
 /**
- * One worker's WebSocket. Inbound frames are decoded and routed in arrival order on the
- * connection's event loop; outbound messages go through an unbounded queue so that routing never
- * waits for a slow worker.
+ * One worker's WebSocket. A pipeline handler takes whole text and binary messages off the
+ * connection before Reactor sees them, decodes them straight from the frame's bytes and routes
+ * them; Reactor still answers pings and runs the close handshake. Outgoing messages are encoded on
+ * the sending thread and wait in a lock-free queue that one event-loop task drains and flushes at
+ * once, so a burst of results costs one flush, and routing never waits for a slow worker.
+ *
+ * <p>Concurrency: inbound messages are handled in arrival order on the connection's event loop;
+ * {@link #send} and {@link #goAway} are safe from any thread and never block; all channel I/O
+ * happens on the event loop.
  */
 final class WorkerConnection implements WorkerOutbound {
 
   private static final Logger log = LoggerFactory.getLogger(WorkerConnection.class);
 
-  /** Largest message accepted after fragments are joined, as in the official engine. */
-  static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
+  /** Length of the prefix that marks a binary telemetry frame ({@code OTLP}, {@code MTRC}…). */
+  private static final int TELEMETRY_PREFIX = 4;
 
-  private static final int FRAME_PREFIX = 4;
+  private static final String GOING_AWAY_REASON = "engine shutting down";
+  private static final int GOING_AWAY = 1001;
 
   private final MessageCodec codec = MessageCodec.instance();
   private final MessageRouter router;
   private final Consumer<byte[]> telemetrySink;
-  private final Sinks.Many<WebSocketFrame> outbound = Sinks.many().unicast().onBackpressureBuffer();
   private final Worker worker;
+
+  /** Encoded messages waiting for the event loop; emptied for good once the connection ends. */
+  private final ConcurrentLinkedQueue<byte[]> outbox = new ConcurrentLinkedQueue<>();
+
+  private final AtomicBoolean flushScheduled = new AtomicBoolean();
+  private final Runnable flushTask = this::flush;
+  private volatile @Nullable Channel channel;
+  private volatile @Nullable WebsocketOutbound outbound;
+
+  /** No more messages are accepted: the engine is going away, or the connection ended. */
+  private volatile boolean closing;
+
+  /** The connection ended; what is still queued is dropped. */
   private volatile boolean closed;
+
+  /** A Close (1001) should follow the queued messages; the close itself runs once. */
+  private volatile boolean goAwayRequested;
+
+  private final AtomicBoolean goAwaySent = new AtomicBoolean();
 
   WorkerConnection(
       MessageRouter router, Consumer<byte[]> telemetrySink, @Nullable InetSocketAddress remote) {
@@ -50,56 +80,94 @@ final class WorkerConnection implements WorkerOutbound {
     this.worker = new Worker(remote == null ? null : remote.getAddress().getHostAddress(), this);
   }
 
-  /** Runs the connection until either side closes it. */
+  /** Runs the connection until either side closes it. Called on the connection's event loop. */
   Mono<Void> handle(WebsocketInbound in, WebsocketOutbound out) {
+    in.aggregateFrames(Limits.MAX_MESSAGE_BYTES);
+    in.withConnection(
+        connection -> {
+          // Runs at once: the handler sits after the frame aggregator, before Reactor's bridge.
+          connection.addHandlerLast("iii.worker.messages", new MessageHandler());
+          outbound = out;
+          channel = connection.channel();
+        });
     router.connected(worker);
-    Mono<Void> reading =
-        in.aggregateFrames(MAX_MESSAGE_BYTES)
-            .receiveFrames()
-            .doOnNext(this::onFrame)
-            .onErrorResume(
-                e -> {
-                  log.debug("{}: connection read failed: {}", worker, e.toString());
-                  return Mono.empty();
-                })
-            .then()
-            .doFinally(signal -> disconnect());
-    Mono<Void> writing = out.sendObject(outbound.asFlux()).then();
-    return Mono.when(reading, writing).onErrorResume(e -> Mono.empty());
+    // Only control frames reach Reactor now (it answers pings and the peer's Close). Messages read
+    // before the handler was in place are still queued there, and are handled here, first.
+    return in.receiveFrames()
+        .doOnNext(this::onFrame)
+        .onErrorResume(
+            e -> {
+              log.debug("{}: connection read failed: {}", worker, e.toString());
+              return Mono.empty();
+            })
+        .then()
+        .doFinally(signal -> disconnect());
   }
 
   @Override
   public boolean send(Message message) {
-    if (closed) {
+    if (closing) {
       return false;
     }
-    String json = codec.encode(message);
-    synchronized (outbound) {
-      return outbound.tryEmitNext(new TextWebSocketFrame(json)).isSuccess();
+    outbox.add(codec.encodeToBytes(message));
+    if (closed) {
+      outbox.clear(); // lost a race with the disconnect: nobody will flush this any more
+      return false;
     }
+    scheduleFlush();
+    return true;
   }
 
-  /** Sends a Close frame (1001, going away) and ends the connection; used at engine shutdown. */
+  /** Sends a Close frame (1001, going away) after what is queued; used at engine shutdown. */
   void goAway() {
-    synchronized (outbound) {
-      outbound.tryEmitNext(new CloseWebSocketFrame(1001, "engine shutting down"));
-      outbound.tryEmitComplete();
-    }
+    closing = true;
+    goAwayRequested = true;
+    scheduleFlush();
   }
 
   Worker worker() {
     return worker;
   }
 
+  private void scheduleFlush() {
+    Channel open = channel;
+    if (open != null && flushScheduled.compareAndSet(false, true)) {
+      try {
+        open.eventLoop().execute(flushTask);
+      } catch (RejectedExecutionException e) {
+        outbox.clear(); // the event loops are shutting down: nothing will be written any more
+      }
+    }
+  }
+
+  /** Writes every queued message, then flushes once. Runs on the event loop. */
+  private void flush() {
+    flushScheduled.set(false);
+    Channel open = channel;
+    if (open == null || closed) {
+      outbox.clear();
+      return;
+    }
+    boolean wrote = false;
+    for (byte[] next = outbox.poll(); next != null; next = outbox.poll()) {
+      open.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(next)), open.voidPromise());
+      wrote = true;
+    }
+    if (wrote) {
+      open.flush();
+    }
+    WebsocketOutbound out = outbound;
+    if (goAwayRequested && out != null && goAwaySent.compareAndSet(false, true)) {
+      out.sendClose(GOING_AWAY, GOING_AWAY_REASON).subscribe(ignored -> {}, error -> open.close());
+    }
+  }
+
   private void onFrame(WebSocketFrame frame) {
     try {
-      if (frame instanceof TextWebSocketFrame text) {
-        String json = text.text();
-        if (!json.isBlank()) {
-          dispatch(json);
-        }
-      } else if (frame instanceof BinaryWebSocketFrame binary) {
-        onBinary(binary.content());
+      if (frame instanceof TextWebSocketFrame) {
+        onText(frame.content());
+      } else if (frame instanceof BinaryWebSocketFrame) {
+        onBinary(frame.content());
       }
     } catch (RuntimeException e) {
       // A bug in routing must not take the connection down with it.
@@ -107,22 +175,44 @@ final class WorkerConnection implements WorkerOutbound {
     }
   }
 
+  private void onText(ByteBuf content) {
+    if (isBlank(content)) {
+      return;
+    }
+    dispatch(ByteBufUtil.getBytes(content));
+  }
+
   private void onBinary(ByteBuf content) {
-    byte[] bytes = new byte[content.readableBytes()];
-    content.getBytes(content.readerIndex(), bytes);
-    if (bytes.length >= FRAME_PREFIX && isTelemetryPrefix(bytes)) {
+    byte[] bytes = ByteBufUtil.getBytes(content);
+    if (isTelemetry(bytes)) {
       telemetrySink.accept(bytes);
       return;
     }
-    dispatch(new String(bytes, StandardCharsets.UTF_8));
+    dispatch(bytes);
   }
 
-  private static boolean isTelemetryPrefix(byte[] bytes) {
-    String prefix = new String(bytes, 0, FRAME_PREFIX, StandardCharsets.US_ASCII);
-    return prefix.equals("OTLP") || prefix.equals("MTRC") || prefix.equals("LOGS");
+  /** Whether the frame starts with {@code OTLP}, {@code MTRC} or {@code LOGS}. */
+  static boolean isTelemetry(byte[] bytes) {
+    if (bytes.length < TELEMETRY_PREFIX) {
+      return false;
+    }
+    return (bytes[0] == 'O' && bytes[1] == 'T' && bytes[2] == 'L' && bytes[3] == 'P')
+        || (bytes[0] == 'M' && bytes[1] == 'T' && bytes[2] == 'R' && bytes[3] == 'C')
+        || (bytes[0] == 'L' && bytes[1] == 'O' && bytes[2] == 'G' && bytes[3] == 'S');
   }
 
-  private void dispatch(String json) {
+  /** An empty or whitespace-only text frame (ignored, as {@code String.isBlank} did). */
+  private static boolean isBlank(ByteBuf content) {
+    for (int i = content.readerIndex(), end = content.writerIndex(); i < end; i++) {
+      byte b = content.getByte(i);
+      if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private void dispatch(byte[] json) {
     Message message;
     try {
       message = codec.decode(json);
@@ -141,10 +231,27 @@ final class WorkerConnection implements WorkerOutbound {
     if (closed) {
       return;
     }
+    closing = true;
     closed = true;
-    synchronized (outbound) {
-      outbound.tryEmitComplete();
-    }
+    outbox.clear();
     router.disconnected(worker);
+  }
+
+  /** Takes whole messages off the pipeline; lets control frames through to Reactor. */
+  private final class MessageHandler extends ChannelInboundHandlerAdapter {
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object message) {
+      if (message instanceof TextWebSocketFrame || message instanceof BinaryWebSocketFrame) {
+        WebSocketFrame frame = (WebSocketFrame) message;
+        try {
+          onFrame(frame);
+        } finally {
+          frame.release();
+        }
+        return;
+      }
+      ctx.fireChannelRead(message);
+    }
   }
 }

@@ -1,5 +1,6 @@
 package dev.iii.engine.modules.channels;
 
+import dev.iii.protocol.ChannelRef;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -96,6 +97,11 @@ public final class Channel {
 
   public String accessKey() {
     return accessKey;
+  }
+
+  /** A ref to one end, to hand to a worker (both ends share the id and the key). */
+  public ChannelRef ref(ChannelRef.Direction direction) {
+    return new ChannelRef(id, accessKey, direction);
   }
 
   /** Capacity of the buffer, in items. */

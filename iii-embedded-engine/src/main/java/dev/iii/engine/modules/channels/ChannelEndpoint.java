@@ -2,6 +2,7 @@ package dev.iii.engine.modules.channels;
 
 import dev.iii.engine.modules.EngineModule;
 import dev.iii.engine.modules.ModuleContext;
+import dev.iii.protocol.Limits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -47,6 +48,9 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  *       stream a Close frame without payload. A client that goes away cancels the reader.
  *   <li>An end that was already taken: the upgrade succeeds and the socket is closed at once.
  * </ul>
+ *
+ * <p>Concurrency: each socket's pump is confined to its event loop; the channel itself is
+ * thread-safe, and the module's start and close synchronise on it.
  */
 public final class ChannelEndpoint implements EngineModule {
 
@@ -55,16 +59,10 @@ public final class ChannelEndpoint implements EngineModule {
 
   static final String PATH_PREFIX = "/ws/channels/";
 
-  /** Largest single frame, as on the worker socket. */
-  static final int MAX_FRAME_BYTES = 16 * 1024 * 1024;
-
-  /** Largest message after fragments are joined, as on the worker socket. */
-  static final int MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
-
   private static final Logger log = LoggerFactory.getLogger(ChannelEndpoint.class);
 
   private static final WebsocketServerSpec SPEC =
-      WebsocketServerSpec.builder().maxFramePayloadLength(MAX_FRAME_BYTES).build();
+      WebsocketServerSpec.builder().maxFramePayloadLength(Limits.MAX_FRAME_BYTES).build();
 
   private volatile @Nullable ChannelRegistry channels;
   private @Nullable ScheduledFuture<?> sweep;
@@ -218,7 +216,7 @@ public final class ChannelEndpoint implements EngineModule {
     AtomicReference<io.netty.channel.Channel> socket = new AtomicReference<>();
     in.withConnection(connection -> socket.set(connection.channel())); // runs at once
     WriterPump pump = new WriterPump(channel, writer, out, socket.get());
-    return in.aggregateFrames(MAX_MESSAGE_BYTES)
+    return in.aggregateFrames(Limits.MAX_MESSAGE_BYTES)
         .receiveFrames()
         .doOnNext(pump::onFrame)
         .then()

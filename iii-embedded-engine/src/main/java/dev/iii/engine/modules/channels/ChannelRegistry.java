@@ -1,21 +1,30 @@
 package dev.iii.engine.modules.channels;
 
+import dev.iii.protocol.InvocationIds;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Channels created through {@code engine::channels::create} (and by engine modules). A channel has
  * one id and one access key shared by its two ends; each end connects once to the channel endpoint.
+ * A channel may also be {@link #reserve reserved}: its id and key exist, and the channel is built
+ * when an end is first {@link #find found}.
  *
  * <p>A channel leaves the registry when {@link #remove removed}, when both its ends have finished
  * (writer closed, reader completed or cancelled), or when the {@link #sweep() sweep} finds it older
  * than {@link #CHANNEL_TTL} with an end nobody took.
+ *
+ * <p>Thread-safe: a concurrent map of {@link ChannelSlot}s, each of which guards itself.
  */
 public final class ChannelRegistry {
 
@@ -28,9 +37,12 @@ public final class ChannelRegistry {
   /** Age after which the sweep removes a channel with an end never taken (as the engine does). */
   public static final Duration CHANNEL_TTL = Duration.ofMinutes(5);
 
-  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final int KEY_BYTES = 24;
 
-  private final Map<String, Channel> channels = new ConcurrentHashMap<>();
+  private static final SecureRandom RANDOM = new SecureRandom();
+  private static final Base64.Encoder KEY_ENCODING = Base64.getUrlEncoder().withoutPadding();
+
+  private final Map<String, ChannelSlot> channels = new ConcurrentHashMap<>();
   private final LongSupplier clockMs;
   private final long ttlMs;
 
@@ -49,42 +61,79 @@ public final class ChannelRegistry {
 
   /** Creates a channel; the buffer size is clamped to {@code [1, MAX_BUFFER_SIZE]}. */
   public Channel create(int bufferSize) {
-    byte[] key = new byte[24];
-    RANDOM.nextBytes(key);
-    Channel channel =
-        new Channel(
-            UUID.randomUUID().toString(),
-            Base64.getUrlEncoder().withoutPadding().encodeToString(key),
-            Math.max(1, Math.min(MAX_BUFFER_SIZE, bufferSize)),
-            clockMs.getAsLong(),
-            finished -> channels.remove(finished.id(), finished));
-    channels.put(channel.id(), channel);
-    return channel;
+    return Objects.requireNonNull(newSlot(bufferSize, null).open());
   }
 
-  /** The channel with this id, if the key matches. */
+  /**
+   * Reserves a channel: its id and key are registered now, the channel is built when an end is
+   * first {@link #find found} (e.g. a worker connects to it). {@code onOpen} then runs first, on
+   * the finder's thread, and must not block; it typically takes the end the engine keeps.
+   *
+   * @param bufferSize clamped to {@code [1, MAX_BUFFER_SIZE]}
+   */
+  public ChannelSlot reserve(int bufferSize, Consumer<Channel> onOpen) {
+    return newSlot(bufferSize, onOpen);
+  }
+
+  private ChannelSlot newSlot(int bufferSize, @Nullable Consumer<Channel> onOpen) {
+    byte[] key = new byte[KEY_BYTES];
+    RANDOM.nextBytes(key);
+    // Ids only need to be unique: the key is what guards a channel, so they come from the
+    // thread's own generator rather than the shared SecureRandom UUID.randomUUID() uses.
+    String id = InvocationIds.random();
+    ChannelSlot slot =
+        new ChannelSlot(
+            id,
+            KEY_ENCODING.encodeToString(key),
+            Math.max(1, Math.min(MAX_BUFFER_SIZE, bufferSize)),
+            clockMs.getAsLong(),
+            finished -> channels.remove(finished.id(), finished),
+            onOpen);
+    channels.put(id, slot);
+    return slot;
+  }
+
+  /**
+   * The channel with this id, if the key matches; a reserved channel is built now.
+   *
+   * @return empty for an unknown id, a wrong key, or a channel removed meanwhile
+   */
   public Optional<Channel> find(String id, String accessKey) {
-    Channel channel = channels.get(id);
-    return channel != null && channel.accessKey().equals(accessKey)
-        ? Optional.of(channel)
-        : Optional.empty();
+    ChannelSlot slot = channels.get(id);
+    if (slot == null || !keyMatches(slot.accessKey(), accessKey)) {
+      return Optional.empty();
+    }
+    return Optional.ofNullable(slot.open());
+  }
+
+  /** Compares keys in constant time, so the comparison does not reveal how much matched. */
+  private static boolean keyMatches(String expected, String given) {
+    return MessageDigest.isEqual(
+        expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
   }
 
   /**
    * Forgets a channel: it can no longer be found, so nobody can connect to it. Ends already taken
    * keep working until they finish. An end nobody took is released as in the official engine: a
    * writer never taken counts as closed (a reader gets the buffered items, then end-of-stream), a
-   * reader never taken counts as gone (writes fail).
+   * reader never taken counts as gone (writes fail). A reservation never opened simply goes.
    *
    * @return whether the channel was registered
    */
   public boolean remove(String id) {
-    Channel channel = channels.remove(id);
-    if (channel == null) {
+    ChannelSlot slot = channels.remove(id);
+    if (slot == null) {
       return false;
     }
-    channel.releaseUntakenEnds();
+    release(slot);
     return true;
+  }
+
+  private static void release(ChannelSlot slot) {
+    Channel built = slot.remove();
+    if (built != null) {
+      built.releaseUntakenEnds();
+    }
   }
 
   /**
@@ -103,18 +152,18 @@ public final class ChannelRegistry {
    */
   public int sweep(long nowMs) {
     int removed = 0;
-    for (Channel channel : channels.values()) {
-      if (nowMs - channel.createdAtMs() > ttlMs
-          && channel.hasUntakenEnd()
-          && channels.remove(channel.id(), channel)) {
-        channel.releaseUntakenEnds();
+    for (ChannelSlot slot : channels.values()) {
+      if (nowMs - slot.createdAtMs() > ttlMs
+          && slot.hasUntakenEnd()
+          && channels.remove(slot.id(), slot)) {
+        release(slot);
         removed++;
       }
     }
     return removed;
   }
 
-  /** Number of registered channels. */
+  /** Number of registered channels, reserved ones included. */
   public int size() {
     return channels.size();
   }

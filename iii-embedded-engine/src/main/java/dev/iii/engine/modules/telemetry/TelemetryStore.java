@@ -2,7 +2,9 @@ package dev.iii.engine.modules.telemetry;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -14,14 +16,15 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Accepts the SDKs' binary telemetry frames ({@code OTLP}, {@code MTRC}, {@code LOGS} followed by
  * OTLP JSON). It keeps the most recent log records and, per worker, the latest value of each worker
  * gauge (read back as {@code latest_metrics}); spans are accepted and dropped. A bad frame is
  * logged at debug level and never affects the connection.
+ *
+ * <p>Thread-safe: frames arrive on any connection's event loop; the log records are guarded by this
+ * object's monitor, the gauges live in concurrent maps.
  */
 public final class TelemetryStore implements Consumer<byte[]> {
 
@@ -66,20 +69,28 @@ public final class TelemetryStore implements Consumer<byte[]> {
 
   private record Point(double value, long timeMs) {}
 
+  private static final int PREFIX_LENGTH = 4;
+  private static final byte[] METRICS_PREFIX = "MTRC".getBytes(StandardCharsets.US_ASCII);
+  private static final byte[] LOGS_PREFIX = "LOGS".getBytes(StandardCharsets.US_ASCII);
+
+  private static boolean hasPrefix(byte[] frame, byte[] prefix) {
+    return frame.length >= PREFIX_LENGTH
+        && Arrays.equals(frame, 0, PREFIX_LENGTH, prefix, 0, PREFIX_LENGTH);
+  }
+
   public TelemetryStore(int capacity) {
     this.capacity = capacity;
   }
 
   @Override
   public void accept(byte[] frame) {
-    String kind = new String(frame, 0, 4, StandardCharsets.US_ASCII);
-    if (!kind.equals("LOGS") && !kind.equals("MTRC")) {
-      return;
+    boolean metrics = hasPrefix(frame, METRICS_PREFIX);
+    if (!metrics && !hasPrefix(frame, LOGS_PREFIX)) {
+      return; // OTLP spans are accepted and dropped
     }
     try {
-      JsonNode document =
-          mapper.readTree(new String(frame, 4, frame.length - 4, StandardCharsets.UTF_8));
-      if (kind.equals("MTRC")) {
+      JsonNode document = mapper.readTree(frame, PREFIX_LENGTH, frame.length - PREFIX_LENGTH);
+      if (metrics) {
         readMetrics(document);
         return;
       }
@@ -97,15 +108,16 @@ public final class TelemetryStore implements Consumer<byte[]> {
 
   /**
    * The latest gauges a worker reported within the last two minutes, in the official {@code
-   * latest_metrics} shape, or {@code null} when there are none.
+   * latest_metrics} shape and key order (integers as {@code Long}, the float fields as {@code
+   * Double}), or {@code null} when there are none.
    */
-  public @Nullable ObjectNode latestMetrics(String workerId, @Nullable String runtime) {
+  public @Nullable Map<String, Object> latestMetrics(String workerId, @Nullable String runtime) {
     Map<String, Point> gauges = gaugesByWorker.get(workerId);
     if (gauges == null) {
       return null;
     }
     long oldest = System.currentTimeMillis() - METRICS_LOOKBACK_MS;
-    ObjectNode out = JsonNodeFactory.instance.objectNode();
+    Map<String, Object> out = new LinkedHashMap<>();
     long newest = Long.MIN_VALUE;
     for (String field : METRIC_FIELDS) {
       Point point = gauges.get(field);

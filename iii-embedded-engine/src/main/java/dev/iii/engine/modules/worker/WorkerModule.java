@@ -1,5 +1,13 @@
 package dev.iii.engine.modules.worker;
 
+import static dev.iii.protocol.EngineFunctions.CHANNELS_CREATE;
+import static dev.iii.protocol.EngineFunctions.FUNCTIONS_AVAILABLE;
+import static dev.iii.protocol.EngineFunctions.FUNCTIONS_LIST;
+import static dev.iii.protocol.EngineFunctions.TRIGGERS_LIST;
+import static dev.iii.protocol.EngineFunctions.WORKERS_AVAILABLE;
+import static dev.iii.protocol.EngineFunctions.WORKERS_LIST;
+import static dev.iii.protocol.EngineFunctions.WORKERS_REGISTER;
+
 import dev.iii.engine.modules.channels.Channel;
 import dev.iii.engine.modules.channels.ChannelRegistry;
 import dev.iii.engine.modules.telemetry.TelemetryStore;
@@ -15,6 +23,13 @@ import dev.iii.engine.registry.Worker;
 import dev.iii.engine.registry.WorkerRegistry;
 import dev.iii.engine.router.InvocationRouter;
 import dev.iii.engine.router.MessageRouter;
+import dev.iii.protocol.ChannelRef;
+import dev.iii.protocol.EngineFunctions;
+import dev.iii.protocol.FunctionInfo;
+import dev.iii.protocol.MessageCodec;
+import dev.iii.protocol.WireFields;
+import dev.iii.protocol.WorkerInfo;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
@@ -31,15 +46,12 @@ import tools.jackson.databind.node.ObjectNode;
  * The engine's own functions and trigger types, present in every engine: listing functions, workers
  * and triggers, worker metadata, channel creation, and the {@code functions-available} / {@code
  * workers-available} events.
+ *
+ * <p>Concurrency: the built-ins run on whichever thread routes the call and only read the
+ * concurrent registries; the {@code functions-available} announcement is coalesced through an
+ * atomic flag and runs on the engine scheduler.
  */
 public final class WorkerModule {
-
-  public static final String FUNCTIONS_LIST = "engine::functions::list";
-  public static final String WORKERS_LIST = "engine::workers::list";
-  public static final String WORKERS_REGISTER = "engine::workers::register";
-  public static final String TRIGGERS_LIST = "engine::triggers::list";
-  public static final String CHANNELS_CREATE = "engine::channels::create";
-  public static final String FUNCTIONS_AVAILABLE = "engine::functions-available";
 
   /**
    * How long function changes are collected before subscribers hear of them. The official engine
@@ -91,7 +103,7 @@ public final class WorkerModule {
             FUNCTIONS_AVAILABLE, "Fires when the set of functions changes", NO_ARMING, null));
     triggers.registerType(
         new TriggerType(
-            MessageRouter.WORKERS_AVAILABLE,
+            WORKERS_AVAILABLE,
             "Fires when workers connect, disconnect or update their metadata",
             NO_ARMING,
             null));
@@ -133,8 +145,8 @@ public final class WorkerModule {
     lastAnnouncedIds = ids;
     ObjectNode payload = JSON.objectNode();
     payload.put("event", "functions_changed");
-    ArrayNode list = payload.putArray("functions");
-    functions.all().forEach(f -> list.add(functionInfo(f)));
+    payload.set(
+        "functions", tree(functions.all().stream().map(WorkerModule::functionInfo).toList()));
     invocations.fireTriggers(FUNCTIONS_AVAILABLE, payload);
   }
 
@@ -144,33 +156,36 @@ public final class WorkerModule {
 
   private CompletableFuture<@Nullable JsonNode> listFunctions(JsonNode input) {
     boolean includeInternal = booleanField(FUNCTIONS_LIST, input, "include_internal");
-    ObjectNode out = JSON.objectNode();
-    ArrayNode list = out.putArray("functions");
+    List<FunctionInfo> list = new ArrayList<>();
     for (RegisteredFunction function : functions.all()) {
-      if (includeInternal || !function.id().startsWith("engine::")) {
+      if (includeInternal || !function.id().startsWith(EngineFunctions.PREFIX)) {
         list.add(functionInfo(function));
       }
     }
+    ObjectNode out = JSON.objectNode();
+    out.set("functions", tree(list));
     return CompletableFuture.completedFuture(out);
   }
 
   private CompletableFuture<@Nullable JsonNode> listWorkers(JsonNode input) {
     String filter = stringField(WORKERS_LIST, input, "worker_id");
-    ObjectNode out = JSON.objectNode();
-    ArrayNode list = out.putArray("workers");
+    List<WorkerInfo> list = new ArrayList<>();
     for (Worker worker : workers.all()) {
       if (filter == null || filter.equals(worker.id())) {
         list.add(workerInfo(worker));
       }
     }
+    ObjectNode out = JSON.objectNode();
+    out.set("workers", tree(list));
     out.put("timestamp", System.currentTimeMillis());
     return CompletableFuture.completedFuture(out);
   }
 
   private CompletableFuture<@Nullable JsonNode> registerWorker(JsonNode input) {
-    String callerId = stringField(WORKERS_REGISTER, input, "_caller_worker_id");
+    String callerId = stringField(WORKERS_REGISTER, input, WireFields.CALLER_WORKER_ID);
     if (callerId == null) {
-      throw deserializationError(WORKERS_REGISTER, "missing field `_caller_worker_id`");
+      throw deserializationError(
+          WORKERS_REGISTER, "missing field `" + WireFields.CALLER_WORKER_ID + "`");
     }
     Worker worker = workers.get(callerId).orElse(null);
     if (worker != null) {
@@ -200,7 +215,7 @@ public final class WorkerModule {
     ObjectNode out = JSON.objectNode();
     ArrayNode list = out.putArray("triggers");
     for (Trigger trigger : triggers.allTriggers()) {
-      if (includeInternal || !trigger.functionId().startsWith("engine::")) {
+      if (includeInternal || !trigger.functionId().startsWith(EngineFunctions.PREFIX)) {
         ObjectNode node = list.addObject();
         node.put("id", trigger.id());
         node.put("trigger_type", trigger.triggerType());
@@ -222,57 +237,46 @@ public final class WorkerModule {
       bufferSize = size.asInt();
     }
     Channel channel = channels.create(bufferSize);
+    ChannelRef writer = channel.ref(ChannelRef.Direction.WRITE);
     ObjectNode out = JSON.objectNode();
-    out.set("writer", channelRef(channel, "write"));
-    out.set("reader", channelRef(channel, "read"));
+    out.set("writer", tree(writer));
+    out.set("reader", tree(writer.withDirection(ChannelRef.Direction.READ)));
     return CompletableFuture.completedFuture(out);
   }
 
-  private static ObjectNode channelRef(Channel channel, String direction) {
-    ObjectNode ref = JSON.objectNode();
-    ref.put("channel_id", channel.id());
-    ref.put("access_key", channel.accessKey());
-    ref.put("direction", direction);
-    return ref;
+  /** The official FunctionInfo (the protocol record writes all five keys, {@code null} too). */
+  static FunctionInfo functionInfo(RegisteredFunction function) {
+    return new FunctionInfo(
+        function.id(),
+        function.description(),
+        function.requestFormat(),
+        function.responseFormat(),
+        function.metadata());
   }
 
-  /** The official FunctionInfo shape: all five keys, {@code null} when unset. */
-  static ObjectNode functionInfo(RegisteredFunction function) {
-    ObjectNode node = JSON.objectNode();
-    node.put("function_id", function.id());
-    node.put("description", function.description());
-    node.set("request_format", orNull(function.requestFormat()));
-    node.set("response_format", orNull(function.responseFormat()));
-    node.set("metadata", orNull(function.metadata()));
-    return node;
-  }
-
-  /** The official WorkerInfo shape and key order; {@code pid} only when known. */
-  private ObjectNode workerInfo(Worker worker) {
+  /** The official WorkerInfo (the protocol record keeps the key order; {@code pid} when known). */
+  private WorkerInfo workerInfo(Worker worker) {
     Worker.Metadata meta = worker.metadata();
     List<String> ids = functions.ownedBy(worker);
-    ObjectNode node = JSON.objectNode();
-    node.put("id", worker.id());
-    node.put("name", meta.name());
-    node.put("runtime", meta.runtime());
-    node.put("version", meta.version());
-    node.put("os", meta.os());
-    node.put("ip_address", worker.ipAddress());
-    node.put("status", "connected");
-    node.put("connected_at_ms", worker.connectedAtMs());
-    node.put("function_count", ids.size());
-    ArrayNode list = node.putArray("functions");
-    ids.forEach(list::add);
-    node.put("active_invocations", worker.invocations().size());
-    node.set("latest_metrics", orNull(telemetry.latestMetrics(worker.id(), meta.runtime())));
-    if (meta.pid() != null) {
-      node.put("pid", meta.pid());
-    }
-    return node;
+    return new WorkerInfo(
+        worker.id(),
+        meta.name(),
+        meta.runtime(),
+        meta.version(),
+        meta.os(),
+        worker.ipAddress(),
+        "connected",
+        worker.connectedAtMs(),
+        ids.size(),
+        ids,
+        invocations.activeInvocations(worker),
+        meta.pid(),
+        telemetry.latestMetrics(worker.id(), meta.runtime()));
   }
 
-  private static JsonNode orNull(@Nullable JsonNode node) {
-    return node == null ? JSON.nullNode() : node;
+  /** A wire record (or a list of them) as the tree a built-in answers with. */
+  private static JsonNode tree(Object value) {
+    return MessageCodec.instance().mapper().valueToTree(value);
   }
 
   private static boolean booleanField(String functionId, JsonNode input, String field) {
