@@ -19,7 +19,6 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
@@ -160,8 +159,9 @@ public final class InvocationDispatcher {
     }
     try {
       executor.execute(drainLoop);
-    } catch (RejectedExecutionException e) {
+    } catch (RuntimeException | Error e) { // rejected, or no thread could be started
       loops.decrementAndGet();
+      log.warn("The handler executor did not take a drain loop: {}", e.toString());
       refuseQueuedAfterRejection();
     }
   }
@@ -177,7 +177,14 @@ public final class InvocationDispatcher {
         }
         continue;
       }
-      run(next);
+      try {
+        run(next);
+      } catch (RuntimeException | Error e) {
+        // run() answers every failure of the handler itself; this is a failure to answer. The
+        // loop goes on, so that nothing waits behind it.
+        log.error(
+            "Could not answer {} ({})", next.invoke.functionId(), next.invoke.invocationId(), e);
+      }
     }
   }
 

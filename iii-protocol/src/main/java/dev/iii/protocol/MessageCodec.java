@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.nio.charset.StandardCharsets;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.json.JsonFactory;
+import tools.jackson.core.util.JsonRecyclerPools;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
@@ -33,8 +35,12 @@ public final class MessageCodec {
   private final HotMessages hot;
 
   private MessageCodec() {
+    // Buffers per thread: the codec runs on a few long-lived threads (event loops above all),
+    // where the default shared pool's deque is contended on every message.
+    JsonFactory factory =
+        JsonFactory.builder().recyclerPool(JsonRecyclerPools.threadLocalPool()).build();
     this.mapper =
-        JsonMapper.builder()
+        JsonMapper.builder(factory)
             .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
             .disable(SerializationFeature.FAIL_ON_EMPTY_BEANS)

@@ -77,10 +77,8 @@ public final class IIIWorkerAutoConfiguration {
         }
         // With observations on, the iii.function.invocation observation makes the timer.
         boolean timed = observations.getIfAvailable() == null;
-        recorder.invocationStarted();
         Timer.Sample sample = recorder.start();
         return outcome -> {
-          recorder.invocationFinished();
           if (timed) {
             recorder.recordInvocation(endpoint.id(), outcome, sample);
           }

@@ -254,7 +254,7 @@ class IIIAutoConfigurationTests {
               MeterRegistry registry = context.getBean(MeterRegistry.class);
               assertThat(registry.get("iii.client.connected").gauge().value()).isZero();
               assertThat(registry.get("iii.client.reconnects").functionCounter()).isNotNull();
-              assertThat(registry.get("iii.worker.invocations.running").gauge().value()).isZero();
+              assertThat(registry.get("iii.worker.invocations.in-flight").gauge().value()).isZero();
               assertThat(registry.get("iii.worker.invocations.queued").gauge().value()).isZero();
               assertThat(registry.get("iii.worker.invocations.rejected").functionCounter().count())
                   .isZero();

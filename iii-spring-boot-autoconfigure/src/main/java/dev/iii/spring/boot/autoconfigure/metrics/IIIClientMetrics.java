@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  *   <li>counter {@code iii.client.reconnects}: times the connection was lost and reconnection
  *       began;
  *   <li>gauge {@code iii.worker.functions.registered}, when the registered functions are known;
- *   <li>gauges {@code iii.worker.invocations.running} and {@code iii.worker.invocations.queued}:
+ *   <li>gauges {@code iii.worker.invocations.in-flight} and {@code iii.worker.invocations.queued}:
  *       invocations of this worker's functions running and waiting for a slot, as the client counts
  *       them ({@link dev.iii.IIIClient#invocationStats()});
  *   <li>counter {@code iii.worker.invocations.rejected}: invocations answered {@code unavailable}
@@ -73,8 +73,8 @@ public class IIIClientMetrics implements MeterBinder, AutoCloseable {
     FunctionCounter.builder("iii.client.reconnects", reconnects, AtomicLong::get)
         .description("Times the iii client lost its connection and began reconnecting")
         .register(registry);
-    Gauge.builder("iii.worker.invocations.running", client, c -> c.invocationStats().inFlight())
-        .description("Invocations of this worker's functions running now")
+    Gauge.builder("iii.worker.invocations.in-flight", client, c -> c.invocationStats().inFlight())
+        .description("Invocations of this application's functions running now")
         .strongReference(true)
         .register(registry);
     Gauge.builder("iii.worker.invocations.queued", client, c -> c.invocationStats().queued())

@@ -2,19 +2,16 @@ package dev.iii.spring.boot.autoconfigure.metrics;
 
 import dev.iii.CallInterceptor;
 import dev.iii.IIIException;
-import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
 /**
  * Records what the application does through iii: timers of the functions it runs and of the calls
- * it makes, and the number of invocations running now. Used by the worker support when Micrometer
- * is present; tags are bounded (function ids come from code, outcomes from a short list), never
- * invocation ids or payload values.
+ * it makes. Used by the worker support when Micrometer is present; tags are bounded (function ids
+ * come from code, outcomes from a short list), never invocation ids or payload values.
  *
  * <ul>
  *   <li>timer {@code iii.function.invocation}, tags {@code function}, {@code outcome};
@@ -35,14 +32,10 @@ public class IIIMetrics {
   public static final String OUTCOME_SERVER_ERROR = "server_error";
 
   private final MeterRegistry registry;
-  private final AtomicInteger inFlight = new AtomicInteger();
 
   /** Metrics recorded in {@code registry}. */
   public IIIMetrics(MeterRegistry registry) {
     this.registry = registry;
-    Gauge.builder("iii.worker.invocations.in-flight", inFlight, AtomicInteger::get)
-        .description("Invocations of this application's functions running now")
-        .register(registry);
   }
 
   /** Starts timing an invocation or a call. */
@@ -100,20 +93,5 @@ public class IIIMetrics {
       return OUTCOME_CLIENT_ERROR;
     }
     return OUTCOME_SERVER_ERROR;
-  }
-
-  /** An invocation began; pair with {@link #invocationFinished()}. */
-  public void invocationStarted() {
-    inFlight.incrementAndGet();
-  }
-
-  /** An invocation ended, whatever its outcome. */
-  public void invocationFinished() {
-    inFlight.decrementAndGet();
-  }
-
-  /** Invocations running now. */
-  public int inFlight() {
-    return inFlight.get();
   }
 }
