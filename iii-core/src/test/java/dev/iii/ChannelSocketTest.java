@@ -25,6 +25,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.JsonNode;
 
 /** Channel ends against a fake channel endpoint: framing, ordering, streams and failures. */
@@ -112,6 +113,27 @@ class ChannelSocketTest {
       assertThat(in.readAllBytes()).isEqualTo(data);
       assertThat(in.read()).isEqualTo(-1);
     }
+  }
+
+  @Test
+  void aConsumerThatAsksForOneChunkAtATimeFromAnotherThreadGetsEveryChunk() {
+    ChannelRef ref = endpoint.create();
+    byte[] data = bytes(4 * 1024 * 1024, 3);
+    ChannelWriter writer = connector.writer(ref);
+    writer.write(data);
+    writer.close();
+
+    // Demand arrives one item at a time from other threads while the socket pauses and resumes.
+    Long received =
+        connector
+            .reader(ref.withDirection(ChannelRef.Direction.READ))
+            .chunks()
+            .publishOn(Schedulers.parallel(), 1)
+            .map(chunk -> (long) chunk.length)
+            .reduce(0L, Long::sum)
+            .block(WAIT);
+
+    assertThat(received).isEqualTo(data.length);
   }
 
   @Test

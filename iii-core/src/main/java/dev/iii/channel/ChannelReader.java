@@ -201,18 +201,31 @@ public final class ChannelReader {
       }
     }
 
+    /**
+     * Stops reading when the demand is used up. Demand added meanwhile on another thread turns
+     * reading back on: whichever of the two calls comes last, the socket ends up reading if there
+     * is demand.
+     */
+    private void pauseIfSated(WebSocket socket) {
+      if (demand.get() <= 0) {
+        socket.setReading(false);
+        if (demand.get() > 0) {
+          socket.setReading(true);
+        }
+      }
+    }
+
     @Override
     public void onOpen(WebSocket socket) {
       open = socket;
-      socket.setReading(demand.get() > 0);
+      pauseIfSated(socket);
     }
 
     @Override
     public void onMessage(WebSocket socket, byte[] payload, boolean binary) {
+      demand.decrementAndGet();
       sink.next(binary ? payload : new String(payload, StandardCharsets.UTF_8));
-      if (demand.decrementAndGet() <= 0) {
-        socket.setReading(false);
-      }
+      pauseIfSated(socket);
     }
 
     @Override

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.util.Timeout;
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeoutException;
@@ -36,9 +35,6 @@ import reactor.netty.http.websocket.WebsocketOutbound;
 final class NettyWebSocket implements WebSocket {
 
   private static final Logger log = LoggerFactory.getLogger(NettyWebSocket.class);
-
-  /** How long a Close handshake may take before the connection is dropped. */
-  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
   private static final int NO_CLOSE_FRAME = 1006;
 
@@ -158,10 +154,22 @@ final class NettyWebSocket implements WebSocket {
     this.reading = reading;
     Channel open = channel;
     if (open != null) {
-      open.config().setAutoRead(reading);
-      if (reading) {
-        open.read();
+      // On the event loop, with the latest wish: calls from several threads may cross.
+      if (open.eventLoop().inEventLoop()) {
+        applyReading(open);
+      } else {
+        open.eventLoop().execute(() -> applyReading(open));
       }
+    }
+  }
+
+  private void applyReading(Channel open) {
+    boolean wanted = reading;
+    if (open.config().isAutoRead() != wanted) {
+      open.config().setAutoRead(wanted);
+    }
+    if (wanted) {
+      open.read();
     }
   }
 
@@ -221,10 +229,11 @@ final class NettyWebSocket implements WebSocket {
           open.flush();
           wrote = false;
         }
+        // Reactor writes the Close after the frames before it and then closes the channel. No
+        // deadline here: those frames wait for a reader that may be slow; owners that want one
+        // (the engine connection at shutdown) abort after their own.
         out.sendClose(next.closeCode, next.closeReason)
             .subscribe(ignored -> {}, error -> open.close());
-        // From the Close on, not from close(): the frames before it may take long to drain.
-        Timers.schedule(CLOSE_TIMEOUT, this::abort);
         continue;
       }
       WebSocketFrame frame =

@@ -32,8 +32,8 @@ public interface WebSocket {
   void setReading(boolean reading);
 
   /**
-   * Sends the queued frames, then a Close frame, and closes once the peer answers (or after a short
-   * wait). Idempotent.
+   * Sends the queued frames, then a Close frame, then closes. The frames before the Close may wait
+   * for a slow peer; {@link #abort()} ends the socket without waiting. Idempotent.
    */
   void close(int code, String reason);
 

@@ -34,7 +34,6 @@ final class WebFluxWebSocket implements WebSocket {
   private static final Logger log = LoggerFactory.getLogger(WebFluxWebSocket.class);
 
   private static final int NO_CLOSE_FRAME = 1006;
-  private static final long CLOSE_TIMEOUT_SECONDS = 10;
 
   private final WebSocketRequest request;
   private final WebSocketListener listener;
@@ -184,8 +183,8 @@ final class WebFluxWebSocket implements WebSocket {
   private Mono<Void> write(WebSocketSession opened, Outgoing frame) {
     if (frame.isClose) {
       closeSent = true;
-      // From the Close on, not from close(): the frames before it may take long to drain.
-      Schedulers.parallel().schedule(this::abort, CLOSE_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+      // No deadline here: the frames before the Close may wait for a slow reader; owners that want
+      // one (the engine connection at shutdown) abort after their own.
       return opened.close(new CloseStatus(frame.closeCode, frame.closeReason));
     }
     WebSocketMessage message =
