@@ -139,7 +139,8 @@ public final class III implements IIIClient {
             callbackExecutor,
             pendingCalls);
     this.registrations = new Registrations(connection);
-    this.endpoint = new EngineEndpoint(connection, pendingCalls, options.maxQueueSize());
+    this.endpoint =
+        new EngineEndpoint(connection, pendingCalls, registrations, options.maxQueueSize());
     this.dispatcher =
         new InvocationDispatcher(
             registrations,

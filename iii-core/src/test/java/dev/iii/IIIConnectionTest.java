@@ -215,6 +215,25 @@ class IIIConnectionTest extends ClientTestSupport {
   }
 
   @Test
+  void aCallAfterARegistrationOnTheSameThreadNeverOvertakesIt() {
+    III client = connect(client());
+    Conn conn = engine.awaitConnection(0);
+
+    for (int i = 0; i < 200; i++) {
+      client.registerFunction("fn." + i, input -> null);
+      client.callVoid("fn." + i, null);
+    }
+    List<String> frames = summaries(conn.settle());
+
+    for (int i = 0; i < 200; i++) {
+      assertThat(frames.indexOf("registerfunction fn." + i))
+          .as("fn.%d registered before it is called", i)
+          .isNotNegative()
+          .isLessThan(frames.indexOf("invokefunction fn." + i + " (no reply)"));
+    }
+  }
+
+  @Test
   void stateListenerGetsTheCurrentStateThenEveryChangeInOrder() {
     III client = client();
     List<ConnectionState> states = recordStates(client);

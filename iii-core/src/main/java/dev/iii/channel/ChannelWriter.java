@@ -206,12 +206,12 @@ public final class ChannelWriter {
     @Override
     public void onClosed(
         WebSocket socket, int code, @Nullable String reason, @Nullable Throwable error) {
-      if (closeRequested && error == null) {
+      if (closeRequested && error == null && code != 1006) {
         connector.onCallbackThread(() -> closed.complete(null));
         return;
       }
       IIIException failure =
-          error != null
+          error != null || closeRequested
               ? ChannelConnector.failure(ref, error)
               : new IIIException(
                   IIIException.CHANNEL_CLOSED,

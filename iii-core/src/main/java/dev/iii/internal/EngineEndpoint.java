@@ -6,8 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * The write path of calls (Lettuce's endpoint): straight onto the open session from the caller's
- * thread, or — while disconnected — into the offline queue, which the actor sends first thing on
- * the next connection. Lock-free on the hot path: a volatile read and a queue offer.
+ * thread, or — while disconnected, or while a registration waits for the actor — through the actor,
+ * into the offline queue, which is sent first thing on the next connection. Lock-free on the hot
+ * path: two volatile reads and a queue offer.
  *
  * <p>A call is in {@link PendingCalls} from before it is sent; whoever removes it from there ends
  * it. So a call sent on a session that closes under it either fails with {@code connection_lost}
@@ -18,13 +19,19 @@ public final class EngineEndpoint {
 
   private final EngineConnection connection;
   private final PendingCalls pendingCalls;
+  private final Registrations registrations;
 
   /** Owned by the connection's actor. */
   private final OfflineQueue offline;
 
-  public EngineEndpoint(EngineConnection connection, PendingCalls pendingCalls, int queueSize) {
+  public EngineEndpoint(
+      EngineConnection connection,
+      PendingCalls pendingCalls,
+      Registrations registrations,
+      int queueSize) {
     this.connection = connection;
     this.pendingCalls = pendingCalls;
+    this.registrations = registrations;
     this.offline = new OfflineQueue(queueSize, pendingCalls);
   }
 
@@ -45,7 +52,8 @@ public final class EngineEndpoint {
       return;
     }
     Session session = connection.current();
-    if (session != null) {
+    // Straight out, unless a registration still waits for the actor: then behind it.
+    if (session != null && registrations.settled()) {
       if (call != null) {
         call.sentOn = session;
       }

@@ -61,6 +61,9 @@ final class NettyWebSocket implements WebSocket {
   /** What the peer's Close frame said; set on the event loop. */
   private volatile int closeCode = NO_CLOSE_FRAME;
 
+  /** The code of our own Close frame, once written; Reactor then closes without an answer. */
+  private volatile int sentCloseCode = NO_CLOSE_FRAME;
+
   private volatile @Nullable String closeReason;
   private volatile @Nullable Throwable failure;
 
@@ -232,8 +235,9 @@ final class NettyWebSocket implements WebSocket {
         // Reactor writes the Close after the frames before it and then closes the channel. No
         // deadline here: those frames wait for a reader that may be slow; owners that want one
         // (the engine connection at shutdown) abort after their own.
-        out.sendClose(next.closeCode, next.closeReason)
-            .subscribe(ignored -> {}, error -> open.close());
+        int code = next.closeCode;
+        out.sendClose(code, next.closeReason)
+            .subscribe(ignored -> {}, error -> open.close(), () -> sentCloseCode = code);
         continue;
       }
       WebSocketFrame frame =
@@ -281,7 +285,7 @@ final class NettyWebSocket implements WebSocket {
       handshake.cancel();
     }
     Throwable error = failure;
-    int code = closeCode;
+    int code = closeCode != NO_CLOSE_FRAME ? closeCode : sentCloseCode;
     if (error == null && code == NO_CLOSE_FRAME && channel == null) {
       error = new IllegalStateException("WebSocket closed before it opened");
     }

@@ -28,7 +28,8 @@ public interface WebSocketListener {
   /**
    * The socket is closed. Called exactly once.
    *
-   * @param code the status of the peer's Close frame, or 1006 when there was none
+   * @param code the status of the peer's Close frame, else of ours once it was written, else 1006
+   *     (the connection ended without a Close)
    * @param reason the reason of the peer's Close frame, if any
    * @param failure why the socket failed (handshake refused or failed, connection reset, timeout),
    *     or {@code null} when it closed normally; a refused handshake is a {@link
