@@ -2,6 +2,8 @@ package dev.iii;
 
 import dev.iii.channel.Channel;
 import dev.iii.channel.ChannelConnector;
+import dev.iii.internal.CallInterception;
+import dev.iii.internal.Calls;
 import dev.iii.internal.DaemonThreads;
 import dev.iii.internal.EngineConnection;
 import dev.iii.internal.EngineEndpoint;
@@ -12,13 +14,13 @@ import dev.iii.internal.PendingCall;
 import dev.iii.internal.PendingCalls;
 import dev.iii.internal.ProtocolHandler;
 import dev.iii.internal.Registrations;
+import dev.iii.internal.Shutdown;
 import dev.iii.internal.TriggerTypeHost;
 import dev.iii.internal.Urls;
 import dev.iii.protocol.ChannelRef;
 import dev.iii.protocol.EngineFunctions;
 import dev.iii.protocol.FunctionInfo;
 import dev.iii.protocol.InvocationIds;
-import dev.iii.protocol.InvokeFunction;
 import dev.iii.protocol.Limits;
 import dev.iii.protocol.MessageCodec;
 import dev.iii.protocol.RawJson;
@@ -34,7 +36,6 @@ import dev.iii.transport.ReactorNettyTransport;
 import dev.iii.transport.WebSocketRequest;
 import java.net.URI;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -44,9 +45,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -86,26 +85,17 @@ public final class III implements IIIClient {
 
   private static final Logger log = LoggerFactory.getLogger(III.class);
 
-  /** How long {@link #close()} waits for the socket to close. */
-  private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
-
   private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
   private final URI address;
   private final InitOptions options;
-  private final MessageCodec codec = MessageCodec.instance();
-  private final ExecutorService callbackExecutor;
-  private final @Nullable ExecutorService ownedHandlerExecutor;
   private final ChannelConnector channels;
   private final Payloads payloads;
-  private final PendingCalls pendingCalls;
   private final EngineConnection connection;
-  private final EngineEndpoint endpoint;
   private final Registrations registrations;
   private final InvocationDispatcher dispatcher;
-  private final AtomicBoolean shutdownStarted = new AtomicBoolean();
-  private final AtomicBoolean shutdownHookInstalled = new AtomicBoolean();
-  private final CompletableFuture<Void> shutdownFuture = new CompletableFuture<>();
+  private final Calls calls;
+  private final Shutdown shutdown;
 
   /** A client for the engine at {@code address} (e.g. {@code ws://localhost:49134}). */
   public III(String address) {
@@ -116,19 +106,19 @@ public final class III implements IIIClient {
   public III(String address, InitOptions options) {
     this.address = parseAddress(address);
     this.options = Objects.requireNonNull(options, "options");
-    this.callbackExecutor = Executors.newCachedThreadPool(new DaemonThreads("iii-callback"));
+    ExecutorService callbackExecutor =
+        Executors.newCachedThreadPool(new DaemonThreads("iii-callback"));
     Executor handlers = options.handlerExecutor();
+    ExecutorService ownedHandlerExecutor = null;
     if (handlers == null) {
       // Unbounded on its own, bounded in use: the dispatcher runs at most maxConcurrency handlers.
-      this.ownedHandlerExecutor = Executors.newCachedThreadPool(new DaemonThreads("iii-handler"));
+      ownedHandlerExecutor = Executors.newCachedThreadPool(new DaemonThreads("iii-handler"));
       handlers = ownedHandlerExecutor;
-    } else {
-      this.ownedHandlerExecutor = null;
     }
     var transport = options.transport() != null ? options.transport() : new ReactorNettyTransport();
     this.channels = new ChannelConnector(this.address, transport, callbackExecutor);
     this.payloads = new Payloads(options.jsonMapper(), channels);
-    this.pendingCalls = new PendingCalls(callbackExecutor);
+    PendingCalls pendingCalls = new PendingCalls(callbackExecutor);
     this.connection =
         new EngineConnection(
             this.address,
@@ -139,7 +129,7 @@ public final class III implements IIIClient {
             callbackExecutor,
             pendingCalls);
     this.registrations = new Registrations(connection);
-    this.endpoint =
+    EngineEndpoint endpoint =
         new EngineEndpoint(connection, pendingCalls, registrations, options.maxQueueSize());
     this.dispatcher =
         new InvocationDispatcher(
@@ -157,6 +147,22 @@ public final class III implements IIIClient {
             dispatcher,
             new TriggerTypeHost(registrations, payloads, handlers),
             options));
+    this.calls =
+        new Calls(
+            payloads,
+            pendingCalls,
+            endpoint,
+            new CallInterception(options.callInterceptor()),
+            callbackExecutor);
+    this.shutdown =
+        new Shutdown(
+            options.workerName(),
+            dispatcher,
+            connection,
+            endpoint,
+            pendingCalls,
+            callbackExecutor,
+            ownedHandlerExecutor);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -174,57 +180,15 @@ public final class III implements IIIClient {
 
   @Override
   public CompletableFuture<Void> shutdown(Duration drainTimeout) {
-    Objects.requireNonNull(drainTimeout, "drainTimeout");
-    if (!shutdownStarted.compareAndSet(false, true)) {
-      return shutdownFuture;
-    }
-    boolean drain = !drainTimeout.isNegative() && !drainTimeout.isZero();
-    dispatcher.refuse("worker " + options.workerName() + " is shutting down", !drain);
-    CompletableFuture<Void> drained =
-        drain
-            ? dispatcher
-                .whenIdle()
-                .completeOnTimeout(null, drainTimeout.toMillis(), TimeUnit.MILLISECONDS)
-            : CompletableFuture.completedFuture(null);
-    drained.whenComplete((ignored, error) -> disconnect());
-    return shutdownFuture;
-  }
-
-  /** After the drain: no more calls, the socket closes, the threads go. */
-  private void disconnect() {
-    InvocationStats left = dispatcher.stats();
-    if (left.inFlight() + left.queued() > 0) {
-      log.warn(
-          "Shutting down with {} invocations still running and {} waiting: their callers are"
-              + " told invocation_stopped",
-          left.inFlight(),
-          left.queued());
-    }
-    IIIException stopped = new IIIException(IIIException.SHUTDOWN, "iii is shutting down");
-    CompletableFuture<Void> closed = connection.stop();
-    pendingCalls.failAll(call -> stopped);
-    connection.execute(() -> endpoint.failQueued(stopped));
-    closed
-        .orTimeout(CLOSE_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS)
-        .whenComplete((ignored, error) -> releaseThreads());
-  }
-
-  private void releaseThreads() {
-    try {
-      callbackExecutor.execute(() -> shutdownFuture.complete(null));
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      shutdownFuture.complete(null);
-    }
-    callbackExecutor.shutdown();
-    if (ownedHandlerExecutor != null) {
-      ownedHandlerExecutor.shutdown();
-    }
+    return shutdown.shutdown(Objects.requireNonNull(drainTimeout, "drainTimeout"));
   }
 
   @Override
   public void close() {
     try {
-      shutdown().get(CLOSE_TIMEOUT.toMillis() + 2000, TimeUnit.MILLISECONDS);
+      shutdown()
+          .get(
+              Shutdown.CLOSE_TIMEOUT.toMillis() + 2000, java.util.concurrent.TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     } catch (ExecutionException | TimeoutException e) {
@@ -234,39 +198,7 @@ public final class III implements IIIClient {
 
   @Override
   public void awaitShutdown() throws InterruptedException {
-    if (shutdownHookInstalled.compareAndSet(false, true)) {
-      Thread hook = new Thread(this::shutdownFromHook, "iii-shutdown-hook");
-      Runtime.getRuntime().addShutdownHook(hook);
-      shutdownFuture.whenComplete((ignored, error) -> removeHook(hook));
-    }
-    try {
-      shutdownFuture.get();
-    } catch (ExecutionException e) {
-      // shutdown never fails
-    }
-  }
-
-  private void shutdownFromHook() {
-    Duration drain = options.shutdownTimeout();
-    log.info(
-        "JVM shutting down: iii worker {} lets running invocations finish (up to {} ms)",
-        options.workerName(),
-        drain.toMillis());
-    try {
-      shutdown(drain).get(drain.plus(CLOSE_TIMEOUT).toMillis() + 2000, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    } catch (ExecutionException | TimeoutException e) {
-      log.warn("iii worker {} did not shut down in time", options.workerName());
-    }
-  }
-
-  private static void removeHook(Thread hook) {
-    try {
-      Runtime.getRuntime().removeShutdownHook(hook);
-    } catch (IllegalStateException e) {
-      // the JVM is shutting down already: the hook is running or has run
-    }
+    shutdown.await(options.shutdownTimeout());
   }
 
   @Override
@@ -430,15 +362,7 @@ public final class III implements IIIClient {
   @Override
   public void callVoid(String functionId, @Nullable Object data) {
     requireId(functionId, "function id");
-    Intercepted intercepted = intercept(functionId);
-    try {
-      byte[] frame = encode(null, functionId, data, intercepted);
-      endpoint.send(frame, null, functionId);
-    } catch (RuntimeException e) {
-      endCall(intercepted.completion(), e);
-      throw e;
-    }
-    endCall(intercepted.completion(), null);
+    calls.callVoid(functionId, data);
   }
 
   /** Sends one call; its result is read by {@code reader} on a callback thread. */
@@ -449,42 +373,7 @@ public final class III implements IIIClient {
       PendingCall.ResultReader<T> reader) {
     requireId(functionId, "function id");
     Objects.requireNonNull(timeout, "timeout");
-    Intercepted intercepted = intercept(functionId);
-    String invocationId = InvocationIds.random();
-    byte[] frame;
-    try {
-      frame = encode(invocationId, functionId, data, intercepted);
-    } catch (RuntimeException e) {
-      CompletableFuture<@Nullable T> failed = new CompletableFuture<>();
-      callbackExecutor.execute(
-          () -> {
-            completeInterception(intercepted.completion(), e);
-            failed.completeExceptionally(e);
-          });
-      return failed;
-    }
-    PendingCall<T> call =
-        pendingCalls.add(invocationId, functionId, timeout, intercepted.completion(), reader);
-    endpoint.send(frame, call, functionId);
-    return call.future();
-  }
-
-  private byte[] encode(
-      @Nullable String invocationId,
-      String functionId,
-      @Nullable Object data,
-      Intercepted intercepted) {
-    byte[] frame =
-        codec.encodeToBytes(
-            new InvokeFunction(
-                invocationId,
-                functionId,
-                payloads.write(data),
-                intercepted.traceparent(),
-                intercepted.baggage(),
-                null));
-    Payloads.checkFrameSize(functionId, frame, "the call's data");
-    return frame;
+    return calls.call(functionId, data, timeout, reader);
   }
 
   @Override
@@ -533,7 +422,7 @@ public final class III implements IIIClient {
     JsonNode ref = result == null ? null : result.toTree().get(field);
     try {
       if (ref != null && ref.isObject()) {
-        return codec.mapper().treeToValue(ref, ChannelRef.class);
+        return MessageCodec.instance().mapper().treeToValue(ref, ChannelRef.class);
       }
     } catch (RuntimeException e) {
       // reported below, with the whole answer
@@ -566,56 +455,6 @@ public final class III implements IIIClient {
       function.unregister();
     };
   }
-
-  // ---------------------------------------------------------------------------------------------
-  // Call interception (InitOptions.callInterceptor)
-
-  private static final Intercepted NOT_INTERCEPTED =
-      new Intercepted(CallInterceptor.Completion.NONE, null, null);
-
-  /** Runs the interceptor, if any, on the caller's thread. Never throws. */
-  private Intercepted intercept(String functionId) {
-    CallInterceptor interceptor = options.callInterceptor();
-    if (interceptor == null) {
-      return NOT_INTERCEPTED;
-    }
-    Map<String, String> carrier = new HashMap<>(4);
-    try {
-      CallInterceptor.Completion completion = interceptor.beforeCall(functionId, carrier);
-      return new Intercepted(
-          completion != null ? completion : CallInterceptor.Completion.NONE,
-          carrier.get(CallInterceptor.TRACEPARENT),
-          carrier.get(CallInterceptor.BAGGAGE));
-    } catch (RuntimeException e) {
-      log.warn("Call interceptor failed for {}; the call goes on", functionId, e);
-      return NOT_INTERCEPTED;
-    }
-  }
-
-  /** Ends an intercepted fire-and-forget call on a callback thread. */
-  private void endCall(CallInterceptor.Completion completion, @Nullable Throwable error) {
-    if (completion != CallInterceptor.Completion.NONE) {
-      callbackExecutor.execute(() -> completeInterception(completion, error));
-    }
-  }
-
-  private static void completeInterception(
-      CallInterceptor.Completion completion, @Nullable Throwable error) {
-    if (completion == CallInterceptor.Completion.NONE) {
-      return;
-    }
-    try {
-      completion.completed(error);
-    } catch (RuntimeException e) {
-      log.warn("Call interceptor completion failed", e);
-    }
-  }
-
-  /** What the interceptor added to one call. */
-  private record Intercepted(
-      CallInterceptor.Completion completion,
-      @Nullable String traceparent,
-      @Nullable String baggage) {}
 
   // ---------------------------------------------------------------------------------------------
   // Helpers

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
@@ -66,7 +65,7 @@ public final class EngineConnection {
   private final Executor callbackExecutor;
   private final PendingCalls pendingCalls;
   private final SerialExecutor actor;
-  private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
+  private final StateListeners listeners;
   private @Nullable Handler handler;
 
   // Owned by the actor.
@@ -83,7 +82,8 @@ public final class EngineConnection {
   // Written by the actor, read anywhere.
   private volatile @Nullable Session current;
   private volatile @Nullable String workerId;
-  private volatile StateSnapshot snapshot = new StateSnapshot(0, ConnectionState.DISCONNECTED);
+  private volatile StateListeners.Snapshot snapshot =
+      new StateListeners.Snapshot(0, ConnectionState.DISCONNECTED);
   private volatile boolean shutDown;
 
   public EngineConnection(
@@ -100,6 +100,7 @@ public final class EngineConnection {
     this.callbackExecutor = callbackExecutor;
     this.pendingCalls = pendingCalls;
     this.actor = new SerialExecutor(callbackExecutor);
+    this.listeners = new StateListeners(callbackExecutor);
   }
 
   /** Set once, before {@link #connect()}. */
@@ -122,7 +123,7 @@ public final class EngineConnection {
   }
 
   public ConnectionState state() {
-    return snapshot.state;
+    return snapshot.state();
   }
 
   public Optional<String> workerId() {
@@ -216,12 +217,7 @@ public final class EngineConnection {
    * @return unsubscribes
    */
   public Runnable onStateChange(Consumer<ConnectionState> listener) {
-    StateListener entry =
-        new StateListener(Objects.requireNonNull(listener, "listener"), callbackExecutor);
-    listeners.add(entry);
-    StateSnapshot now = snapshot;
-    entry.postHere(now.version, now.state);
-    return () -> listeners.remove(entry);
+    return listeners.add(Objects.requireNonNull(listener, "listener"), () -> snapshot);
   }
 
   /** The engine greeted the session with this worker's id (called on the I/O thread). */
@@ -364,13 +360,13 @@ public final class EngineConnection {
   }
 
   private void setState(ConnectionState next) {
-    StateSnapshot previous = snapshot;
-    if (previous.state == next) {
+    StateListeners.Snapshot previous = snapshot;
+    if (previous.state() == next) {
       return;
     }
-    StateSnapshot now = new StateSnapshot(previous.version + 1, next);
+    StateListeners.Snapshot now = new StateListeners.Snapshot(previous.version() + 1, next);
     snapshot = now;
-    listeners.forEach(listener -> listener.post(now.version, now.state));
+    listeners.publish(now.version(), now.state());
   }
 
   private void failWaiters(Throwable failure) {
@@ -411,47 +407,5 @@ public final class EngineConnection {
                 + code
                 + (reason == null || reason.isEmpty() ? "" : " (" + reason + ")");
     return new IllegalStateException(detail);
-  }
-
-  /** The state and how many changes led to it, read and written together. */
-  private record StateSnapshot(long version, ConnectionState state) {}
-
-  /**
-   * A state listener with its own serial executor: told each state once and in order. A state
-   * posted after a newer one (a late subscriber's first state) is not news and is skipped.
-   */
-  private static final class StateListener {
-
-    private final Consumer<ConnectionState> consumer;
-    private final SerialExecutor executor;
-
-    /** Only touched by {@link #executor}'s tasks, which run one at a time. */
-    private long seen = -1;
-
-    StateListener(Consumer<ConnectionState> consumer, Executor callbackExecutor) {
-      this.consumer = consumer;
-      this.executor = new SerialExecutor(callbackExecutor);
-    }
-
-    void post(long version, ConnectionState next) {
-      executor.execute(() -> deliver(version, next));
-    }
-
-    /** The first state: delivered on the subscribing thread unless a delivery is under way. */
-    void postHere(long version, ConnectionState next) {
-      executor.executeHere(() -> deliver(version, next));
-    }
-
-    private void deliver(long version, ConnectionState next) {
-      if (version <= seen) {
-        return;
-      }
-      seen = version;
-      try {
-        consumer.accept(next);
-      } catch (RuntimeException e) {
-        log.warn("Connection state listener failed", e);
-      }
-    }
   }
 }

@@ -68,7 +68,10 @@ class IIIEmbeddedEngineAutoConfigurationTests {
 
               await()
                   .atMost(CONNECT_WAIT)
-                  .until(() -> client.getConnectionState() == ConnectionState.CONNECTED);
+                  .until(
+                      () ->
+                          client.getConnectionState() == ConnectionState.CONNECTED
+                              && client.workerId().isPresent());
               HealthIndicator indicator =
                   context.getBean("iiiHealthIndicator", HealthIndicator.class);
               Health health = indicator.health();
