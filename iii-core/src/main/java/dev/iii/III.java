@@ -1,28 +1,19 @@
 package dev.iii;
 
 import dev.iii.channel.Channel;
-import dev.iii.channel.ChannelConnector;
-import dev.iii.internal.CallInterception;
 import dev.iii.internal.Calls;
-import dev.iii.internal.DaemonThreads;
+import dev.iii.internal.ClientParts;
 import dev.iii.internal.EngineConnection;
-import dev.iii.internal.EngineEndpoint;
 import dev.iii.internal.InvocationDispatcher;
 import dev.iii.internal.LocalFunction;
 import dev.iii.internal.Payloads;
 import dev.iii.internal.PendingCall;
-import dev.iii.internal.PendingCalls;
-import dev.iii.internal.ProtocolHandler;
 import dev.iii.internal.Registrations;
 import dev.iii.internal.Shutdown;
-import dev.iii.internal.TriggerTypeHost;
 import dev.iii.internal.Urls;
-import dev.iii.protocol.ChannelRef;
 import dev.iii.protocol.EngineFunctions;
 import dev.iii.protocol.FunctionInfo;
 import dev.iii.protocol.InvocationIds;
-import dev.iii.protocol.Limits;
-import dev.iii.protocol.MessageCodec;
 import dev.iii.protocol.RawJson;
 import dev.iii.protocol.RegisterFunction;
 import dev.iii.protocol.RegisterService;
@@ -32,8 +23,6 @@ import dev.iii.protocol.UnregisterFunction;
 import dev.iii.protocol.UnregisterTrigger;
 import dev.iii.protocol.UnregisterTriggerType;
 import dev.iii.protocol.WorkerInfo;
-import dev.iii.transport.ReactorNettyTransport;
-import dev.iii.transport.WebSocketRequest;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -42,9 +31,6 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
@@ -85,11 +71,8 @@ public final class III implements IIIClient {
 
   private static final Logger log = LoggerFactory.getLogger(III.class);
 
-  private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
-
   private final URI address;
   private final InitOptions options;
-  private final ChannelConnector channels;
   private final Payloads payloads;
   private final EngineConnection connection;
   private final Registrations registrations;
@@ -106,63 +89,13 @@ public final class III implements IIIClient {
   public III(String address, InitOptions options) {
     this.address = parseAddress(address);
     this.options = Objects.requireNonNull(options, "options");
-    ExecutorService callbackExecutor =
-        Executors.newCachedThreadPool(new DaemonThreads("iii-callback"));
-    Executor handlers = options.handlerExecutor();
-    ExecutorService ownedHandlerExecutor = null;
-    if (handlers == null) {
-      // Unbounded on its own, bounded in use: the dispatcher runs at most maxConcurrency handlers.
-      ownedHandlerExecutor = Executors.newCachedThreadPool(new DaemonThreads("iii-handler"));
-      handlers = ownedHandlerExecutor;
-    }
-    var transport = options.transport() != null ? options.transport() : new ReactorNettyTransport();
-    this.channels = new ChannelConnector(this.address, transport, callbackExecutor);
-    this.payloads = new Payloads(options.jsonMapper(), channels);
-    PendingCalls pendingCalls = new PendingCalls(callbackExecutor);
-    this.connection =
-        new EngineConnection(
-            this.address,
-            transport,
-            new WebSocketRequest(
-                this.address, Map.of(), Limits.MAX_MESSAGE_BYTES, HANDSHAKE_TIMEOUT),
-            options.reconnection(),
-            callbackExecutor,
-            pendingCalls);
-    this.registrations = new Registrations(connection);
-    EngineEndpoint endpoint =
-        new EngineEndpoint(connection, pendingCalls, registrations, options.maxQueueSize());
-    this.dispatcher =
-        new InvocationDispatcher(
-            registrations,
-            payloads,
-            handlers,
-            options.maxConcurrentInvocations(),
-            options.maxQueuedInvocations());
-    connection.handler(
-        new ProtocolHandler(
-            connection,
-            registrations,
-            endpoint,
-            pendingCalls,
-            dispatcher,
-            new TriggerTypeHost(registrations, payloads, handlers),
-            options));
-    this.calls =
-        new Calls(
-            payloads,
-            pendingCalls,
-            endpoint,
-            new CallInterception(options.callInterceptor()),
-            callbackExecutor);
-    this.shutdown =
-        new Shutdown(
-            options.workerName(),
-            dispatcher,
-            connection,
-            endpoint,
-            pendingCalls,
-            callbackExecutor,
-            ownedHandlerExecutor);
+    ClientParts parts = ClientParts.assemble(this.address, this.options);
+    this.payloads = parts.payloads();
+    this.connection = parts.connection();
+    this.registrations = parts.registrations();
+    this.dispatcher = parts.dispatcher();
+    this.calls = parts.calls();
+    this.shutdown = parts.shutdown();
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -412,27 +345,7 @@ public final class III implements IIIClient {
         EngineFunctions.CHANNELS_CREATE,
         input,
         options.invocationTimeout(),
-        result ->
-            new Channel(
-                channels.writer(channelRef(result, "writer")),
-                channels.reader(channelRef(result, "reader"))));
-  }
-
-  private ChannelRef channelRef(@Nullable RawJson result, String field) {
-    JsonNode ref = result == null ? null : result.toTree().get(field);
-    try {
-      if (ref != null && ref.isObject()) {
-        return MessageCodec.instance().mapper().treeToValue(ref, ChannelRef.class);
-      }
-    } catch (RuntimeException e) {
-      // reported below, with the whole answer
-    }
-    throw new IIIException(
-        IIIException.INVALID_RESULT,
-        "engine answered channel creation without a valid " + field + " ref: " + result,
-        EngineFunctions.CHANNELS_CREATE,
-        null,
-        null);
+        payloads::readCreatedChannel);
   }
 
   @Override

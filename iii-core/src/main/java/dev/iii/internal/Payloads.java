@@ -1,8 +1,12 @@
 package dev.iii.internal;
 
 import dev.iii.IIIException;
+import dev.iii.channel.Channel;
 import dev.iii.channel.ChannelConnector;
+import dev.iii.protocol.ChannelRef;
+import dev.iii.protocol.EngineFunctions;
 import dev.iii.protocol.Limits;
+import dev.iii.protocol.MessageCodec;
 import dev.iii.protocol.RawJson;
 import java.util.List;
 import java.util.Objects;
@@ -111,6 +115,34 @@ public final class Payloads {
     }
     JavaType listType = mapper.getTypeFactory().constructCollectionType(List.class, type);
     return List.copyOf(mapper.<List<T>>treeToValue(list, listType));
+  }
+
+  /**
+   * The channel {@code engine::channels::create} answered with.
+   *
+   * @throws IIIException code {@code invalid_result} when the answer lacks a valid ref
+   */
+  public Channel readCreatedChannel(@Nullable RawJson result) {
+    return new Channel(
+        channels.writer(channelRef(result, "writer")),
+        channels.reader(channelRef(result, "reader")));
+  }
+
+  private ChannelRef channelRef(@Nullable RawJson result, String field) {
+    JsonNode ref = result == null ? null : result.toTree().get(field);
+    try {
+      if (ref != null && ref.isObject()) {
+        return MessageCodec.instance().mapper().treeToValue(ref, ChannelRef.class);
+      }
+    } catch (RuntimeException e) {
+      // reported below, with the whole answer
+    }
+    throw new IIIException(
+        IIIException.INVALID_RESULT,
+        "engine answered channel creation without a valid " + field + " ref: " + result,
+        EngineFunctions.CHANNELS_CREATE,
+        null,
+        null);
   }
 
   /**
