@@ -228,6 +228,33 @@ class InvocationDispatchTest extends ClientTestSupport {
   }
 
   @Test
+  void anInvocationHeldUpLongerThanUsualDoesNotHoldUpTheOnesBehindIt() {
+    CountDownLatch quickAnswered = new CountDownLatch(1);
+    III client = client();
+    client.registerFunction("quick::fn", input -> input);
+    // Usually as quick; this time held until a quick invocation queued behind it is answered.
+    client.registerFunction(
+        "held::fn",
+        input -> {
+          quickAnswered.await(WAIT.toMillis() * 2, TimeUnit.MILLISECONDS);
+          return "released";
+        });
+    connect(client);
+    Conn conn = engine.awaitConnection(0);
+    for (int i = 0; i < 200; i++) { // the client learns that its handlers are quick
+      conn.call("quick::fn", json("{'i':" + i + "}"));
+    }
+
+    String held = conn.invoke("held::fn", null);
+    JsonNode quick = conn.call("quick::fn", json("{'last':true}"));
+    quickAnswered.countDown();
+
+    assertThat(quick.get("result")).isEqualTo(json("{'last':true}"));
+    assertThat(conn.awaitFrame("invocationresult", "invocation_id", held).get("result"))
+        .isEqualTo(json("'released'"));
+  }
+
+  @Test
   void asyncHandlersCountAsInFlightUntilTheyComplete() {
     CompletableFuture<Object> pending = new CompletableFuture<>();
     III client = client(options -> options.maxConcurrentInvocations(1));

@@ -11,6 +11,7 @@ import dev.iii.protocol.MessageCodec;
 import dev.iii.protocol.RawJson;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -19,7 +20,10 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -41,6 +45,12 @@ public final class InvocationDispatcher {
 
   private static final Logger log = LoggerFactory.getLogger(InvocationDispatcher.class);
 
+  /** Queued work worth another loop: what would wait longer than this for the loops running. */
+  static final long SPAWN_BACKLOG_NANOS = TimeUnit.MILLISECONDS.toNanos(1);
+
+  /** How long the queue may stand still, with loops to spare, before the guard adds a loop. */
+  static final Duration STALL = Duration.ofMillis(10);
+
   private final Registrations registrations;
   private final Payloads payloads;
   private final Executor executor;
@@ -57,6 +67,20 @@ public final class InvocationDispatcher {
 
   /** Drain loops on the executor. */
   private final AtomicInteger loops = new AtomicInteger();
+
+  /** Loops inside a handler call (the others are between invocations). */
+  private final AtomicInteger busy = new AtomicInteger();
+
+  /** Invocations taken off the queue so far: the guard's measure of progress. */
+  private final AtomicLong taken = new AtomicLong();
+
+  private final AtomicBoolean guarded = new AtomicBoolean();
+
+  /**
+   * How long a handler call has been taking lately (a moving average; updates may race, which only
+   * blurs it). Until measured, as if each invocation deserved a loop of its own.
+   */
+  private volatile long averageNanos = SPAWN_BACKLOG_NANOS;
 
   private final LongAdder rejected = new LongAdder();
   private final List<CompletableFuture<Void>> idleWaiters = new CopyOnWriteArrayList<>();
@@ -112,7 +136,8 @@ public final class InvocationDispatcher {
       return;
     }
     queue.add(new Invocation(from, invoke, function));
-    startLoop();
+    startLoopIfWorthIt();
+    guard();
   }
 
   /** What runs and waits now. */
@@ -147,16 +172,29 @@ public final class InvocationDispatcher {
     return idle;
   }
 
-  private void startLoop() {
+  /** Starts a loop unless one can take the queued work soon enough. */
+  private void startLoopIfWorthIt() {
     while (true) {
       int current = loops.get();
-      if (current >= maxConcurrency) {
-        return; // every loop is busy; one of them will take it
+      if (current >= maxConcurrency || (current > 0 && !worthAnotherLoop(current))) {
+        return;
       }
       if (loops.compareAndSet(current, current + 1)) {
         break;
       }
     }
+    executeLoop();
+  }
+
+  private boolean worthAnotherLoop(int current) {
+    if (current > busy.get()) {
+      return false; // a loop between invocations takes it at once
+    }
+    long waiting = Math.max(0, admitted.get() - running.get());
+    return waiting * averageNanos / current >= SPAWN_BACKLOG_NANOS;
+  }
+
+  private void executeLoop() {
     try {
       executor.execute(drainLoop);
     } catch (RuntimeException | Error e) { // rejected, or no thread could be started
@@ -177,6 +215,10 @@ public final class InvocationDispatcher {
         }
         continue;
       }
+      taken.incrementAndGet();
+      busy.incrementAndGet();
+      startLoopIfWorthIt(); // more waiting than this loop gets through soon: help
+      long start = System.nanoTime();
       try {
         run(next);
       } catch (RuntimeException | Error e) {
@@ -184,8 +226,47 @@ public final class InvocationDispatcher {
         // loop goes on, so that nothing waits behind it.
         log.error(
             "Could not answer {} ({})", next.invoke.functionId(), next.invoke.invocationId(), e);
+      } finally {
+        busy.decrementAndGet();
+        long average = averageNanos;
+        averageNanos = average + (System.nanoTime() - start - average) / 8;
       }
     }
+  }
+
+  /**
+   * While work waits, looks every {@link #STALL}: when no loop took anything since, all loops are
+   * held up (a handler slower than its record), and another loop starts if the limit allows.
+   */
+  private void guard() {
+    if (guarded.compareAndSet(false, true)) {
+      long before = taken.get();
+      Timers.schedule(STALL, () -> lookForStall(before));
+    }
+  }
+
+  private void lookForStall(long takenBefore) {
+    if (queue.isEmpty()) {
+      guarded.set(false);
+      if (!queue.isEmpty()) {
+        guard(); // work came in between: look again
+      }
+      return;
+    }
+    long now = taken.get();
+    if (now == takenBefore) {
+      while (true) {
+        int current = loops.get();
+        if (current >= maxConcurrency) {
+          break;
+        }
+        if (loops.compareAndSet(current, current + 1)) {
+          executeLoop();
+          break;
+        }
+      }
+    }
+    Timers.schedule(STALL, () -> lookForStall(now));
   }
 
   private boolean reacquire() {
