@@ -139,41 +139,49 @@ public record InitOptions(
 
     private Builder() {}
 
+    /** See {@link InitOptions#workerName()} ({@code hostname:pid}). */
     public Builder workerName(String workerName) {
       this.workerName = workerName;
       return this;
     }
 
+    /** See {@link InitOptions#enableMetricsReporting()} (true). */
     public Builder enableMetricsReporting(boolean enable) {
       this.enableMetricsReporting = enable;
       return this;
     }
 
+    /** See {@link InitOptions#metricsReportingInterval()} (60 s). */
     public Builder metricsReportingInterval(Duration interval) {
       this.metricsReportingInterval = interval;
       return this;
     }
 
+    /** See {@link InitOptions#invocationTimeout()} (30 s). */
     public Builder invocationTimeout(Duration timeout) {
       this.invocationTimeout = timeout;
       return this;
     }
 
+    /** See {@link InitOptions#reconnection()} ({@link ReconnectionConfig#DEFAULT}). */
     public Builder reconnection(ReconnectionConfig reconnection) {
       this.reconnection = reconnection;
       return this;
     }
 
+    /** See {@link InitOptions#telemetry()}. */
     public Builder telemetry(TelemetryOptions telemetry) {
       this.telemetry = telemetry;
       return this;
     }
 
+    /** See {@link InitOptions#maxQueueSize()} (1000). */
     public Builder maxQueueSize(int maxQueueSize) {
       this.maxQueueSize = maxQueueSize;
       return this;
     }
 
+    /** See {@link InitOptions#jsonMapper()} (a default {@code JsonMapper}). */
     public Builder jsonMapper(JsonMapper jsonMapper) {
       this.jsonMapper = jsonMapper;
       return this;
@@ -224,6 +232,7 @@ public record InitOptions(
       return this;
     }
 
+    /** The options. */
     public InitOptions build() {
       return new InitOptions(
           workerName != null ? workerName : defaultWorkerName(),
