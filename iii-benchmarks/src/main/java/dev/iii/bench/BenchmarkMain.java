@@ -143,7 +143,7 @@ public final class BenchmarkMain {
     if (!Files.isRegularFile(options.engineJar())) {
       return "no engine jar at "
           + options.engineJar()
-          + ": build it with `mvn -B -q -pl iii-benchmarks -am package -DskipTests`";
+          + ": build it with `./mvnw -B -q -pl iii-benchmarks -am package -DskipTests`";
     }
     if (options.scenarios().stream().anyMatch(Scenario::usesNode)) {
       return installNodeSdk(options);
