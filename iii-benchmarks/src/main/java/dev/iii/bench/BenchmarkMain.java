@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The benchmark's entry point. Without a role it is the harness: it starts the engine, workers and
@@ -135,14 +136,14 @@ public final class BenchmarkMain {
   }
 
   /** What must exist before anything starts; {@code null} when all is there. */
-  private static String checkPrerequisites(BenchmarkOptions options) throws IOException {
+  private static @Nullable String checkPrerequisites(BenchmarkOptions options) throws IOException {
     if (!ProcStats.available()) {
       return "needs Linux: CPU time and context switches are read from /proc";
     }
     if (!Files.isRegularFile(options.engineJar())) {
       return "no engine jar at "
           + options.engineJar()
-          + ": build it with `mvn -B -q -pl iii-benchmarks -am package -DskipTests`";
+          + ": build it with `./mvnw -B -q -pl iii-benchmarks -am package -DskipTests`";
     }
     if (options.scenarios().stream().anyMatch(Scenario::usesNode)) {
       return installNodeSdk(options);
@@ -151,7 +152,7 @@ public final class BenchmarkMain {
   }
 
   /** Runs {@code npm ci} in the Node directory unless the SDK is installed; a problem or null. */
-  private static String installNodeSdk(BenchmarkOptions options) throws IOException {
+  private static @Nullable String installNodeSdk(BenchmarkOptions options) throws IOException {
     if (Files.isDirectory(options.nodeDir().resolve("node_modules").resolve("iii-sdk"))) {
       return null;
     }

@@ -186,8 +186,9 @@ record BenchmarkOptions(
                       .toURI())
               .toAbsolutePath();
       Path target = location.getParent();
-      if (target != null && target.getFileName().toString().equals("target")) {
-        return target.getParent();
+      Path module = target == null ? null : target.getParent();
+      if (target != null && module != null && target.getFileName().toString().equals("target")) {
+        return module;
       }
     } catch (URISyntaxException | RuntimeException e) {
       // fall through

@@ -79,7 +79,8 @@ final class ResultTables {
         .sorted(ROW_ORDER)
         .forEach(
             row -> {
-              if (row.failed()) {
+              String failure = row.failure();
+              if (failure != null) {
                 table.row(
                     row.scenario(),
                     Integer.toString(row.inFlight()),
@@ -97,12 +98,7 @@ final class ResultTables {
                     "|",
                     "");
                 table.note(
-                    "FAILED "
-                        + row.scenario()
-                        + " @"
-                        + row.inFlight()
-                        + ": "
-                        + firstLine(row.failure()));
+                    "FAILED " + row.scenario() + " @" + row.inFlight() + ": " + firstLine(failure));
                 return;
               }
               table.row(

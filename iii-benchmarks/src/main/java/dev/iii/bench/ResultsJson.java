@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -98,7 +99,7 @@ final class ResultsJson {
   }
 
   /** JSON has no NaN: a missing figure is {@code null}. */
-  private static Double number(double value) {
+  private static @Nullable Double number(double value) {
     return Double.isNaN(value) || Double.isInfinite(value) ? null : value;
   }
 }

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
@@ -92,13 +93,18 @@ final class ScenarioProcesses implements AutoCloseable {
     }
     worker =
         switch (scenario.worker()) {
-          case JAVA -> launch("worker", role(options, "worker", "--url", wsUrl), null, logPrefix);
+          case JAVA ->
+              launch("worker", role(options, "worker", "--url", engine(wsUrl)), null, logPrefix);
           case JAVA_HTTP ->
-              launch("worker", role(options, "worker", "--url", wsUrl, "--http"), null, logPrefix);
+              launch(
+                  "worker",
+                  role(options, "worker", "--url", engine(wsUrl), "--http"),
+                  null,
+                  logPrefix);
           case NODE ->
               launch(
                   "worker",
-                  List.of(options.node(), "worker.mjs", "--url", wsUrl),
+                  List.of(options.node(), "worker.mjs", "--url", engine(wsUrl)),
                   options.nodeDir(),
                   logPrefix);
           case WEBFLUX -> launch("worker", role(options, "webflux"), null, logPrefix);
@@ -116,19 +122,25 @@ final class ScenarioProcesses implements AutoCloseable {
           case JAVA_BLOCKING ->
               launch(
                   "caller",
-                  role(options, "caller", "--url", wsUrl, "--mode", "blocking"),
+                  role(options, "caller", "--url", engine(wsUrl), "--mode", "blocking"),
                   null,
                   logPrefix);
           case JAVA_ASYNC ->
               launch(
                   "caller",
-                  role(options, "caller", "--url", wsUrl, "--mode", "async"),
+                  role(options, "caller", "--url", engine(wsUrl), "--mode", "async"),
                   null,
                   logPrefix);
           case NODE ->
               launch(
                   "caller",
-                  List.of(options.node(), "caller.mjs", "--url", wsUrl, "--payload", Payload.JSON),
+                  List.of(
+                      options.node(),
+                      "caller.mjs",
+                      "--url",
+                      engine(wsUrl),
+                      "--payload",
+                      Payload.JSON),
                   options.nodeDir(),
                   logPrefix);
           case HTTP ->
@@ -177,7 +189,9 @@ final class ScenarioProcesses implements AutoCloseable {
         ChildProcess.start(
             name,
             command,
-            directory == null ? log.getParent() : directory,
+            directory != null
+                ? directory
+                : Objects.requireNonNull(log.getParent(), "logs are written in a directory"),
             Map.of("OTEL_ENABLED", "false"),
             log,
             !name.equals("engine"));
@@ -190,6 +204,11 @@ final class ScenarioProcesses implements AutoCloseable {
     command.add(options.java());
     command.addAll(options.jvmFlags());
     return command;
+  }
+
+  /** The engine's WebSocket URL: every scenario with an iii worker or caller starts an engine. */
+  private static String engine(@Nullable String wsUrl) {
+    return Objects.requireNonNull(wsUrl, "this scenario starts no engine");
   }
 
   private static List<String> role(BenchmarkOptions options, String role, String... args) {

@@ -120,6 +120,8 @@ final class ScenarioRunner {
     ScenarioProcesses.Samples after = processes.sample();
     String line = caller.awaitLine("result ", RESULT_TIMEOUT);
     JsonNode report = JSON.readTree(line.substring("result ".length()));
+    ProcStats.Sample engineBefore = before.engine();
+    ProcStats.Sample engineAfter = after.engine();
     Measurement row =
         Measurement.of(
             scenario.name(),
@@ -129,15 +131,15 @@ final class ScenarioRunner {
             new Measurement.PerProcess(
                 after.caller().cpuMicrosSince(before.caller()),
                 after.worker().cpuMicrosSince(before.worker()),
-                after.engine() == null
+                engineAfter == null || engineBefore == null
                     ? Double.NaN
-                    : after.engine().cpuMicrosSince(before.engine())),
+                    : engineAfter.cpuMicrosSince(engineBefore)),
             new Measurement.PerProcess(
                 after.caller().contextSwitchesSince(before.caller()),
                 after.worker().contextSwitchesSince(before.worker()),
-                after.engine() == null
+                engineAfter == null || engineBefore == null
                     ? Double.NaN
-                    : after.engine().contextSwitchesSince(before.engine())),
+                    : engineAfter.contextSwitchesSince(engineBefore)),
             after.otherCpuPercentSince(before));
     if (row.failed()) {
       System.err.printf(

@@ -320,7 +320,8 @@ public final class ChannelWriter {
         Thread.currentThread().interrupt();
         throw new IOException("interrupted while writing to channel " + ref.channelId(), e);
       } catch (ExecutionException e) {
-        throw new IOException(e.getCause().getMessage(), e.getCause());
+        Throwable cause = e.getCause() != null ? e.getCause() : e;
+        throw new IOException(cause.getMessage(), cause);
       }
     }
   }

@@ -5,7 +5,16 @@ public final class InvalidTriggerException extends RuntimeException {
 
   private static final long serialVersionUID = 1L;
 
+  private final String reason;
+
   public InvalidTriggerException(String message) {
     super(message);
+    this.reason = message;
+  }
+
+  /** Why the trigger was refused; never null. */
+  @Override
+  public String getMessage() {
+    return reason;
   }
 }

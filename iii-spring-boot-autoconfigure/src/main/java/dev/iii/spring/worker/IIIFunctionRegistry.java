@@ -3,7 +3,6 @@ package dev.iii.spring.worker;
 import dev.iii.FunctionRef;
 import dev.iii.IIIClient;
 import dev.iii.Trigger;
-import dev.iii.spring.boot.autoconfigure.IIIRegisteredFunctions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -215,7 +216,12 @@ public final class ChannelEndpoint implements EngineModule {
     ChannelWriterEnd writer = taken.get();
     AtomicReference<io.netty.channel.Channel> socket = new AtomicReference<>();
     in.withConnection(connection -> socket.set(connection.channel())); // runs at once
-    WriterPump pump = new WriterPump(channel, writer, out, socket.get());
+    WriterPump pump =
+        new WriterPump(
+            channel,
+            writer,
+            out,
+            Objects.requireNonNull(socket.get(), "withConnection runs its callback at once"));
     return in.aggregateFrames(Limits.MAX_MESSAGE_BYTES)
         .receiveFrames()
         .doOnNext(pump::onFrame)

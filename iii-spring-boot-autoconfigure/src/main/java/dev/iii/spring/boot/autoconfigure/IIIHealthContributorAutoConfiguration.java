@@ -2,6 +2,7 @@ package dev.iii.spring.boot.autoconfigure;
 
 import dev.iii.IIIClient;
 import dev.iii.spring.boot.autoconfigure.health.IIIHealthIndicator;
+import dev.iii.spring.worker.IIIRegisteredFunctions;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;

@@ -3,6 +3,7 @@ package dev.iii.spring.boot.autoconfigure;
 import dev.iii.IIIClient;
 import dev.iii.spring.boot.autoconfigure.metrics.IIIClientMetrics;
 import dev.iii.spring.boot.autoconfigure.metrics.IIIMetrics;
+import dev.iii.spring.worker.IIIRegisteredFunctions;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

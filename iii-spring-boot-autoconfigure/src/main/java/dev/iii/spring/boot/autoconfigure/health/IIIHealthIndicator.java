@@ -2,7 +2,7 @@ package dev.iii.spring.boot.autoconfigure.health;
 
 import dev.iii.ConnectionState;
 import dev.iii.IIIClient;
-import dev.iii.spring.boot.autoconfigure.IIIRegisteredFunctions;
+import dev.iii.spring.worker.IIIRegisteredFunctions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;

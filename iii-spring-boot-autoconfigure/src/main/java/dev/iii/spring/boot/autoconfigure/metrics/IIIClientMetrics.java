@@ -2,7 +2,7 @@ package dev.iii.spring.boot.autoconfigure.metrics;
 
 import dev.iii.ConnectionState;
 import dev.iii.IIIClient;
-import dev.iii.spring.boot.autoconfigure.IIIRegisteredFunctions;
+import dev.iii.spring.worker.IIIRegisteredFunctions;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;

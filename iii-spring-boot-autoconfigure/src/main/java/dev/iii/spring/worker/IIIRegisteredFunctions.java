@@ -1,4 +1,4 @@
-package dev.iii.spring.boot.autoconfigure;
+package dev.iii.spring.worker;
 
 /**
  * How many functions this application has registered with its client. Implemented by the component
