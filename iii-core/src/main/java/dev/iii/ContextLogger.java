@@ -83,7 +83,9 @@ public final class ContextLogger {
     try {
       LoggingEventBuilder event = LOG.atLevel(level);
       if (extra != null) {
-        extra.forEach(event::addKeyValue);
+        for (Map.Entry<String, ?> entry : extra.entrySet()) {
+          event = event.addKeyValue(entry.getKey(), entry.getValue());
+        }
       }
       event.log(functionId == null ? message : "[" + functionId + "] " + message);
     } finally {

@@ -6,7 +6,11 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
@@ -104,7 +108,16 @@ public final class EngineServer {
 
   /** Tells every worker the engine is going away, then closes both listeners. */
   public void close(Duration timeout) {
-    connections.forEach(WorkerConnection::goAway);
+    // Close frames first: disposing the listener drops open connections at once.
+    CompletableFuture<?>[] goneAway =
+        connections.stream().map(WorkerConnection::goAway).toArray(CompletableFuture<?>[]::new);
+    try {
+      CompletableFuture.allOf(goneAway).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (ExecutionException | TimeoutException e) {
+      // workers that did not take their Close in time are dropped with the listener
+    }
     if (httpServer != null) {
       httpServer.disposeNow(timeout);
     }

@@ -17,6 +17,7 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.net.InetSocketAddress;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -73,6 +74,9 @@ final class WorkerConnection implements WorkerOutbound {
 
   private final AtomicBoolean goAwaySent = new AtomicBoolean();
 
+  /** Completes once the Close (1001) is written, or the connection has ended. */
+  private final CompletableFuture<Void> goneAway = new CompletableFuture<>();
+
   WorkerConnection(
       MessageRouter router, Consumer<byte[]> telemetrySink, @Nullable InetSocketAddress remote) {
     this.router = router;
@@ -118,11 +122,19 @@ final class WorkerConnection implements WorkerOutbound {
     return true;
   }
 
-  /** Sends a Close frame (1001, going away) after what is queued; used at engine shutdown. */
-  void goAway() {
+  /**
+   * Sends what is queued, then a Close (1001); used at engine shutdown.
+   *
+   * @return completes once the Close is written, or the connection has ended
+   */
+  CompletableFuture<Void> goAway() {
     closing = true;
     goAwayRequested = true;
+    if (channel == null || closed) {
+      goneAway.complete(null);
+    }
     scheduleFlush();
+    return goneAway;
   }
 
   Worker worker() {
@@ -158,7 +170,14 @@ final class WorkerConnection implements WorkerOutbound {
     }
     WebsocketOutbound out = outbound;
     if (goAwayRequested && out != null && goAwaySent.compareAndSet(false, true)) {
-      out.sendClose(GOING_AWAY, GOING_AWAY_REASON).subscribe(ignored -> {}, error -> open.close());
+      out.sendClose(GOING_AWAY, GOING_AWAY_REASON)
+          .subscribe(
+              ignored -> {},
+              error -> {
+                open.close();
+                goneAway.complete(null);
+              },
+              () -> goneAway.complete(null));
     }
   }
 
@@ -234,6 +253,7 @@ final class WorkerConnection implements WorkerOutbound {
     closing = true;
     closed = true;
     outbox.clear();
+    goneAway.complete(null);
     router.disconnected(worker);
   }
 
