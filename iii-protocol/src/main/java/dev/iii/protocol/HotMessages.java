@@ -50,6 +50,14 @@ final class HotMessages {
         }
         gen.writeEndObject();
       }
+      RawJson metadata = message.metadata();
+      if (metadata != null) {
+        gen.writeName("metadata");
+        gen.writeRawValue(metadata.asSerializable());
+      }
+      if (message.namespace() != null) {
+        gen.writeStringProperty("namespace", message.namespace());
+      }
       gen.writeEndObject();
     }
     return out.toByteArray();
@@ -120,6 +128,8 @@ final class HotMessages {
     String traceparent = null;
     String baggage = null;
     InvocationAction action = null;
+    RawJson metadata = null;
+    String namespace = null;
     int seen = 0;
     for (JsonToken token = parser.nextToken();
         token != JsonToken.END_OBJECT;
@@ -171,6 +181,17 @@ final class HotMessages {
             return null;
           }
         }
+        case "metadata" -> {
+          bit = 64;
+          metadata = RawJson.slice(parser, frame);
+        }
+        case "namespace" -> {
+          bit = 128;
+          namespace = optionalString(parser, value);
+          if (namespace == null && value != JsonToken.VALUE_NULL) {
+            return null;
+          }
+        }
         case "type" -> {
           return null;
         }
@@ -187,7 +208,8 @@ final class HotMessages {
     if (functionId == null || data == null) {
       return null; // missing: data binding says which
     }
-    return new InvokeFunction(invocationId, functionId, data, traceparent, baggage, action);
+    return new InvokeFunction(
+        invocationId, functionId, data, traceparent, baggage, action, metadata, namespace);
   }
 
   private static @Nullable InvocationResult readResult(JsonParser parser, byte[] frame) {

@@ -20,6 +20,12 @@ public record InvocationAction(
   /** The action that suppresses any reply. */
   public static final InvocationAction VOID = new InvocationAction("void", null);
 
+  /** The action that puts the call on a queue; the engine answers with a message receipt id. */
+  public static InvocationAction enqueue(String queue) {
+    java.util.Objects.requireNonNull(queue, "queue");
+    return new InvocationAction("enqueue", queue);
+  }
+
   /** Whether this is the {@code void} action. */
   @JsonIgnore
   public boolean isVoid() {

@@ -5,7 +5,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
 
 /**
  * One message of the iii worker protocol. Every message is a JSON object whose lower-case {@code
- * type} names the record; the other fields sit next to it.
+ * type} names the record; the other fields sit next to it. The set is v0.22.1's, plus the 0.23
+ * {@code registrationrejected} and the {@code error} frame an engine with access control sends
+ * before it refuses a connection.
  */
 @JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
 @JsonSubTypes({
@@ -20,6 +22,9 @@ import com.fasterxml.jackson.annotation.JsonTypeInfo;
   @JsonSubTypes.Type(value = InvokeFunction.class, name = "invokefunction"),
   @JsonSubTypes.Type(value = InvocationResult.class, name = "invocationresult"),
   @JsonSubTypes.Type(value = WorkerRegistered.class, name = "workerregistered"),
+  @JsonSubTypes.Type(value = Reattach.class, name = "reattach"),
+  @JsonSubTypes.Type(value = RegistrationRejected.class, name = "registrationrejected"),
+  @JsonSubTypes.Type(value = EngineError.class, name = "error"),
   @JsonSubTypes.Type(value = Ping.class, name = "ping"),
   @JsonSubTypes.Type(value = Pong.class, name = "pong")
 })
@@ -35,6 +40,9 @@ public sealed interface Message
         InvokeFunction,
         InvocationResult,
         WorkerRegistered,
+        Reattach,
+        RegistrationRejected,
+        EngineError,
         Ping,
         Pong {
 

@@ -27,7 +27,10 @@ class HotMessagesTest {
         new InvokeFunction(
             ID, "gr\u00fc\u00dfe", raw("\"caf\u00e9 \\\"q\\\"\""), TRACEPARENT, "k=v", null),
         new InvokeFunction(ID, "f", raw("42"), null, null, InvocationAction.VOID),
-        new InvokeFunction(ID, "f", raw("[]"), null, null, new InvocationAction("enqueue", "q")),
+        new InvokeFunction(ID, "f", raw("[]"), null, null, InvocationAction.enqueue("q")),
+        new InvokeFunction(
+            ID, "f", raw("1"), TRACEPARENT, null, null, raw("{\"tenant\":\"t1\"}"), "orders"),
+        new InvokeFunction(null, "f", raw("1"), null, null, InvocationAction.VOID, raw("[]"), null),
         InvocationResult.success(ID, "f", raw("{\"sum\":3}")),
         InvocationResult.success(ID, "f", null),
         InvocationResult.failure(ID, "f", new ErrorBody("invocation_failed", "boom", "at f()\n")),
@@ -55,6 +58,10 @@ class HotMessagesTest {
         "{'type':'invokefunction'," + id + ",'function_id':'f','data':1,'action':{'type':'void'}}",
         "{'type':'invokefunction','function_id':'f','data':1,'action':{'type':'enqueue','queue':'q','x':{}}}",
         "{'type':'invokefunction','function_id':'f','data':1,'action':null,'traceparent':null}",
+        "{'type':'invokefunction','function_id':'f','data':1,'metadata':null,'namespace':null}",
+        "{'type':'invokefunction','function_id':'f','data':1,'metadata':{'a':1},'namespace':'n'}",
+        "{'type':'invokefunction','function_id':'f','data':1,'namespace':3}",
+        "{'type':'invokefunction','function_id':'f','data':1,'metadata':1,'metadata':2}",
         "{ 'type' : 'invokefunction' , 'function_id' : 'f' , 'data' : [ 1 , 2 ] }",
         "{'type':'invokefunction','function_id':'f','data':1,'data':2}",
         "{'type':'invokefunction','function_id':'f'}",

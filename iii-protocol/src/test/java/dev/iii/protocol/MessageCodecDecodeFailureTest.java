@@ -31,14 +31,7 @@ class MessageCodecDecodeFailureTest {
         Arguments.of("{'type':'InvokeFunction','function_id':'f','data':null}"),
         Arguments.of("{'type':'INVOKEFUNCTION','function_id':'f','data':null}"),
         Arguments.of("{'type':'Ping'}"),
-        Arguments.of(
-            "{'type':'reattach','previous_worker_id':'" + ID + "','reattach_token':'tok'}"),
-        Arguments.of(
-            "{'type':'registrationrejected','code':'FUNCTION_NAMESPACE_CONFLICT',"
-                + "'namespace':'default','owner_worker_id':'"
-                + ID
-                + "'}"),
-        Arguments.of("{'type':'error','error':{'code':'FORBIDDEN','message':'no'}}"),
+        Arguments.of("{'type':'detach','previous_worker_id':'" + ID + "','reattach_token':'tok'}"),
         Arguments.of("{'type':'invoke_function','function_id':'f','data':null}"),
         Arguments.of("{'type':'','id':'x'}"));
   }
@@ -319,7 +312,7 @@ class MessageCodecDecodeFailureTest {
     assertThat(
             catchThrowableOfType(
                 ProtocolException.class,
-                () -> codec.decode("{\"type\":\"reattach\"}".getBytes(StandardCharsets.UTF_8))))
+                () -> codec.decode("{\"type\":\"detach\"}".getBytes(StandardCharsets.UTF_8))))
         .isNotNull()
         .extracting(ProtocolException::isUnknownType)
         .isEqualTo(true);

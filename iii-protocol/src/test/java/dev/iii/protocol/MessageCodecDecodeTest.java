@@ -204,14 +204,16 @@ class MessageCodecDecodeTest {
 
   @Test
   void decodesInvokeFunctionWithNewerEngineExtras() {
-    // §13.1: metadata and namespace are ignored by 0.8.3; we ignore them too.
+    // v0.22 metadata and v0.23 namespace are read (0.8.3 ignored them).
     Message m =
         decode(
             "{'type':'invokefunction','invocation_id':'"
                 + ID
                 + "','function_id':'f','data':1,'metadata':{'m':1},'namespace':'default'}");
 
-    assertThat(m).isEqualTo(new InvokeFunction(ID, "f", raw("1")));
+    assertThat(m)
+        .isEqualTo(
+            new InvokeFunction(ID, "f", raw("1"), null, null, null, raw("{\"m\":1}"), "default"));
   }
 
   // --- §3.5 invocationresult ---------------------------------------------------------------
@@ -301,7 +303,7 @@ class MessageCodecDecodeTest {
             "{'type':'registertriggertype','id':'t','description':'d',"
                 + "'trigger_request_format':{},'call_request_format':{},'namespace':'n'}");
 
-    assertThat(m).isEqualTo(new RegisterTriggerType("t", "d"));
+    assertThat(m).isEqualTo(new RegisterTriggerType("t", "d", json("{}"), json("{}"), "n"));
   }
 
   @Test
@@ -354,7 +356,13 @@ class MessageCodecDecodeTest {
     assertThat(m)
         .isEqualTo(
             new RegisterTrigger(
-                "t1", "http", "api::get", json("{\"api_path\":\"/x\",\"http_method\":\"GET\"}")));
+                "t1",
+                "http",
+                "api::get",
+                json("{\"api_path\":\"/x\",\"http_method\":\"GET\"}"),
+                json("{\"a\":1}"),
+                "default",
+                "default"));
   }
 
   // --- §3.8 unregistertrigger --------------------------------------------------------------
@@ -416,11 +424,11 @@ class MessageCodecDecodeTest {
   }
 
   @Test
-  void decodesWorkerRegisteredIgnoringReattachToken() {
+  void decodesWorkerRegisteredWithReattachToken() {
     assertThat(
             decode(
                 "{'type':'workerregistered','worker_id':'" + ID + "','reattach_token':'secret'}"))
-        .isEqualTo(new WorkerRegistered(ID));
+        .isEqualTo(new WorkerRegistered(ID, "secret"));
   }
 
   @Test

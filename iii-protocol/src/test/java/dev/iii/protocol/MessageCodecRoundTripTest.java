@@ -67,6 +67,10 @@ class MessageCodecRoundTripTest {
         new InvocationResult(
             ID, "f", raw("{\"a\":1}"), new ErrorBody("c", "m"), TRACEPARENT, "k=v"),
         new WorkerRegistered(ID),
+        new WorkerRegistered(ID, "token"),
+        new Reattach(ID, "token"),
+        new RegistrationRejected("FUNCTION_NAMESPACE_CONFLICT", "default", null, "f", ID),
+        new EngineError(new ErrorBody("AUTH_ERROR", "invalid token")),
         new Ping(),
         new Pong());
   }

@@ -67,7 +67,25 @@ public final class InvocationRouter {
    * @return the result ({@code null} for none), or a stage failed with {@link InvocationError}
    */
   public CompletableFuture<@Nullable JsonNode> call(String functionId, JsonNode data) {
-    return invoke(InvocationIds.random(), functionId, RawJson.of(data), null, null, null)
+    return call(functionId, data, null);
+  }
+
+  /**
+   * Calls a function from inside the engine with a {@code metadata} sidecar (a trigger's, for
+   * instance), delivered to the handler next to {@code data}.
+   *
+   * @return the result ({@code null} for none), or a stage failed with {@link InvocationError}
+   */
+  public CompletableFuture<@Nullable JsonNode> call(
+      String functionId, JsonNode data, @Nullable JsonNode metadata) {
+    return invoke(
+            InvocationIds.random(),
+            functionId,
+            RawJson.of(data),
+            metadata == null ? null : RawJson.of(metadata),
+            null,
+            null,
+            null)
         .thenApply(result -> result == null ? null : result.toTree());
   }
 
@@ -81,6 +99,7 @@ public final class InvocationRouter {
       String invocationId,
       String functionId,
       RawJson data,
+      @Nullable RawJson metadata,
       @Nullable String traceparent,
       @Nullable String baggage,
       @Nullable Worker caller) {
@@ -89,6 +108,7 @@ public final class InvocationRouter {
         invocationId,
         functionId,
         data,
+        metadata,
         traceparent,
         baggage,
         caller,
@@ -110,12 +130,14 @@ public final class InvocationRouter {
    * Routes a worker's call and answers the caller itself, with an {@code invocationresult} carrying
    * the call's id, function id and trace context, unless the call expects no answer.
    *
+   * @param metadata the call's metadata sidecar, handed on to the handler, or {@code null}
    * @param reply whether the caller expects an answer (it gave an id and did not ask for void)
    */
   public void forward(
       String invocationId,
       String functionId,
       RawJson data,
+      @Nullable RawJson metadata,
       @Nullable String traceparent,
       @Nullable String baggage,
       Worker caller,
@@ -124,6 +146,7 @@ public final class InvocationRouter {
         invocationId,
         functionId,
         data,
+        metadata,
         traceparent,
         baggage,
         caller,
@@ -136,6 +159,7 @@ public final class InvocationRouter {
       String invocationId,
       String functionId,
       RawJson data,
+      @Nullable RawJson metadata,
       @Nullable String traceparent,
       @Nullable String baggage,
       @Nullable Worker caller,
@@ -159,7 +183,8 @@ public final class InvocationRouter {
     }
     boolean sent =
         handler.send(
-            new InvokeFunction(invocationId, functionId, data, traceparent, baggage, null));
+            new InvokeFunction(
+                invocationId, functionId, data, traceparent, baggage, null, metadata, null));
     if (!sent) {
       stop(entry);
     }
@@ -204,7 +229,7 @@ public final class InvocationRouter {
   /** Calls every function bound to triggers of the given type, fire-and-forget. */
   public void fireTriggers(String triggerType, JsonNode payload) {
     for (Trigger trigger : triggers.triggersOfType(triggerType)) {
-      call(trigger.functionId(), payload.deepCopy())
+      call(trigger.functionId(), payload.deepCopy(), trigger.metadata())
           .whenComplete(
               (result, error) -> {
                 if (error != null) {

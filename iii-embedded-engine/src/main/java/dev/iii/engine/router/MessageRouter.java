@@ -185,6 +185,7 @@ public final class MessageRouter {
         invocationId,
         invoke.functionId(),
         data,
+        invoke.metadata(),
         invoke.traceparent(),
         invoke.baggage(),
         caller,
