@@ -102,7 +102,9 @@ final class RawWorker implements AutoCloseable {
         });
     wsOut.complete(out);
     in.receiveCloseStatus().subscribe(closeStatus::complete, e -> {});
-    Mono<Void> sending = out.sendObject(outbound.asFlux()).then();
+    // A socket dropped without a Close frame fails the sending side at once; it must not cancel
+    // the receiving side, which still has the frames that arrived before the drop to deliver.
+    Mono<Void> sending = out.sendObject(outbound.asFlux()).then().onErrorResume(e -> Mono.empty());
     Mono<Void> receiving =
         in.aggregateFrames(MAX_PAYLOAD).receiveFrames().doOnNext(this::onFrame).then();
     return Mono.when(sending, receiving).onErrorResume(e -> Mono.empty());
