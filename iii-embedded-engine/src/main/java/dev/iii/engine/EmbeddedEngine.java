@@ -9,9 +9,10 @@ import dev.iii.engine.modules.channels.ChannelRegistry;
 import dev.iii.engine.modules.cron.CronModule;
 import dev.iii.engine.modules.http.RestApiModule;
 import dev.iii.engine.modules.httpfunctions.HttpFunctionsModule;
-import dev.iii.engine.modules.telemetry.TelemetryStore;
-import dev.iii.engine.modules.worker.WorkerModule;
+import dev.iii.engine.modules.telemetry.TelemetryModule;
+import dev.iii.engine.modules.worker.EngineFunctionsModule;
 import dev.iii.engine.registry.FunctionRegistry;
+import dev.iii.engine.registry.ModuleDirectory;
 import dev.iii.engine.registry.ServiceRegistry;
 import dev.iii.engine.registry.TriggerRegistry;
 import dev.iii.engine.registry.WorkerRegistry;
@@ -44,6 +45,11 @@ import tools.jackson.databind.JsonNode;
  * engine closes every worker connection (workers see the engine go away and reconnect by
  * themselves) and frees both ports.
  *
+ * <p>Each concern is one {@link EngineModule}, listed as an in-process worker as in the official
+ * engine: {@code iii-engine-functions} (the {@code engine::*} built-ins), {@code iii-observability}
+ * (SDK telemetry), {@code iii-worker-manager} (channels), and, as configured, {@code iii-http},
+ * {@code iii-cron} and {@code iii-http-functions}.
+ *
  * <p>Thread-safe: starting, closing and the port accessors synchronise on the engine.
  */
 public final class EmbeddedEngine implements AutoCloseable {
@@ -62,8 +68,9 @@ public final class EmbeddedEngine implements AutoCloseable {
 
   private final EngineConfig config;
   private final Duration shutdownTimeout;
-  private final TelemetryStore telemetry = new TelemetryStore(RETAINED_LOG_RECORDS);
+  private final TelemetryModule telemetry = new TelemetryModule(RETAINED_LOG_RECORDS);
   private final List<EngineModule> modules = new ArrayList<>();
+  private final List<ModuleContext> contexts = new ArrayList<>();
   private final ChannelRegistry channels = new ChannelRegistry();
   private @Nullable EngineServer server;
   private @Nullable ScheduledExecutorService scheduler;
@@ -103,29 +110,61 @@ public final class EmbeddedEngine implements AutoCloseable {
     InvocationRouter invocations = new InvocationRouter(functions, triggers);
     MessageRouter router =
         new MessageRouter(workers, functions, triggers, new ServiceRegistry(), invocations);
-    router.onDisconnect(worker -> telemetry.forgetWorker(worker.id()));
-    ModuleContext context =
-        new ModuleContext(workers, functions, triggers, invocations, router, channels, executor);
-    new WorkerModule(
-            workers, functions, triggers, invocations, router, channels, telemetry, executor)
-        .start();
-    modules.add(new ChannelEndpoint());
+    ModuleDirectory directory = new ModuleDirectory();
+    Installer installer =
+        (module, name, description, internal) -> {
+          modules.add(module);
+          contexts.add(
+              new ModuleContext(
+                  workers,
+                  functions,
+                  triggers,
+                  invocations,
+                  router,
+                  channels,
+                  executor,
+                  directory,
+                  directory.add(name, description, internal)));
+        };
+    installer.install(telemetry, TelemetryModule.NAME, TelemetryModule.DESCRIPTION, true);
+    installer.install(
+        new EngineFunctionsModule(telemetry.store()),
+        EngineFunctionsModule.NAME,
+        EngineFunctionsModule.DESCRIPTION,
+        true);
+    installer.install(
+        new ChannelEndpoint(),
+        "iii-worker-manager",
+        "WebSocket listener that SDK workers connect to. Supports RBAC, middleware, registration"
+            + " hooks, and channels.",
+        true);
     RestApiConfig restApi = config.restApi();
     if (restApi != null) {
-      modules.add(new RestApiModule(restApi));
+      installer.install(
+          new RestApiModule(restApi), "iii-http", "Expose functions as HTTP endpoints.", false);
     }
     if (config.cron() != null) {
-      modules.add(new CronModule(config.cron()));
+      installer.install(
+          new CronModule(config.cron()),
+          "iii-cron",
+          "Schedule functions with cron expressions.",
+          false);
     }
     if (config.httpFunctions() != null) {
-      modules.add(new HttpFunctionsModule(config.httpFunctions()));
+      installer.install(
+          new HttpFunctionsModule(config.httpFunctions()),
+          "iii-http-functions",
+          "Expose external HTTP endpoints from config as callable functions.",
+          false);
     }
     config
         .skippedModules()
         .forEach(
             name -> log.warn("Module {} is not supported by the embedded engine; skipped", name));
     try {
-      modules.forEach(module -> module.start(context));
+      for (int i = 0; i < modules.size(); i++) {
+        modules.get(i).start(contexts.get(i));
+      }
       server =
           new EngineServer(
               config.host(),
@@ -133,7 +172,7 @@ public final class EmbeddedEngine implements AutoCloseable {
               restApi == null ? null : restApi.host() != null ? restApi.host() : config.host(),
               restApi == null ? -1 : restApi.port(),
               router,
-              telemetry,
+              telemetry.store(),
               routes -> modules.forEach(module -> module.engineRoutes(routes)),
               routes -> modules.forEach(module -> module.httpRoutes(routes)));
     } catch (RuntimeException e) {
@@ -200,7 +239,7 @@ public final class EmbeddedEngine implements AutoCloseable {
 
   /** Log records the connected SDKs sent as telemetry, oldest first (at most 1000). */
   public List<JsonNode> recentLogRecords() {
-    return telemetry.recentLogRecords();
+    return telemetry.store().recentLogRecords();
   }
 
   /** The registered channels (reserved ones included); for tests that check what is left. */
@@ -240,6 +279,13 @@ public final class EmbeddedEngine implements AutoCloseable {
       }
     }
     modules.clear();
+    contexts.clear();
+  }
+
+  /** Adds a module under its in-process worker name. */
+  @FunctionalInterface
+  private interface Installer {
+    void install(EngineModule module, String name, String description, boolean internal);
   }
 
   private String urlHost() {

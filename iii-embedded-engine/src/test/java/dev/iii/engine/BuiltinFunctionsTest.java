@@ -23,6 +23,7 @@ class BuiltinFunctionsTest extends EngineTestSupport {
       List.of(
           "id",
           "name",
+          "description",
           "runtime",
           "version",
           "os",
@@ -32,17 +33,21 @@ class BuiltinFunctionsTest extends EngineTestSupport {
           "function_count",
           "functions",
           "active_invocations",
+          "isolation",
           "latest_metrics");
 
   // ------------------------------------------------------------ engine::workers::list
 
   @Test
-  void workersListHasTheOfficialShapeAndKeyOrder() {
+  void workersListShowsWorkersWithAPidAndTheInProcessModulesInTheSupersetShape() {
     long before = System.currentTimeMillis();
     RawWorker a = connect();
     RawWorker b = connect();
     registerFunction(b, "b::one");
     registerFunction(b, "b::two");
+    b.sendAndSync(
+        json(
+            "{'type':'invokefunction','function_id':'engine::workers::register','data':{'pid':9}}"));
     a.send(
         json("{'type':'invokefunction','invocation_id':'%s','function_id':'b::one','data':{}}")
             .formatted(uuid()));
@@ -53,11 +58,32 @@ class BuiltinFunctionsTest extends EngineTestSupport {
 
     assertThat(keys(list)).containsExactly("workers", "timestamp");
     assertThat(list.path("timestamp").asLong()).isBetween(before, after);
-    assertThat(list.path("workers")).hasSize(2);
+    // As v0.22.1: a connected worker that reported no pid (a) is left out; modules are listed,
+    // sorted by name.
+    List<String> names = new ArrayList<>();
+    list.path("workers").forEach(w -> names.add(w.path("name").asString(w.path("id").asString())));
+    assertThat(names)
+        .isSorted()
+        .contains(
+            b.workerId(),
+            "iii-cron",
+            "iii-engine-functions",
+            "iii-http",
+            "iii-http-functions",
+            "iii-observability",
+            "iii-worker-manager")
+        .doesNotContain(a.workerId());
+    JsonNode module = workerInfo(list, "iii-engine-functions");
+    assertThat(module.path("runtime").asString()).isEqualTo("engine");
+    assertThat(module.path("status").asString()).isEqualTo("available");
+    assertThat(module.path("isolation").asString()).isEqualTo("in-process");
+    assertThat(module.path("ip_address").isNull()).isTrue();
+    assertThat(strings(module.path("functions"))).contains("engine::functions::list");
+    assertThat(module.path("function_count").asInt()).isEqualTo(module.path("functions").size());
     JsonNode info = workerInfo(list, b.workerId());
-    assertThat(keys(info)).containsExactlyElementsOf(WORKER_INFO_KEYS);
+    assertThat(keys(info)).containsExactlyElementsOf(concat(WORKER_INFO_KEYS, "pid"));
     assertThat(info.path("name").isNull()).isTrue();
-    assertThat(info.path("runtime").isNull()).isTrue();
+    assertThat(info.path("runtime").asString()).isEqualTo("unknown");
     assertThat(info.path("version").isNull()).isTrue();
     assertThat(info.path("os").isNull()).isTrue();
     assertThat(info.path("ip_address").asString()).isEqualTo("127.0.0.1");
@@ -250,7 +276,12 @@ class BuiltinFunctionsTest extends EngineTestSupport {
     for (JsonNode info : data.path("functions")) {
       assertThat(keys(info))
           .containsExactly(
-              "function_id", "description", "request_format", "response_format", "metadata");
+              "function_id",
+              "worker_name",
+              "description",
+              "request_format",
+              "response_format",
+              "metadata");
     }
     a.reply(added, "null");
     a.drain();
@@ -360,8 +391,12 @@ class BuiltinFunctionsTest extends EngineTestSupport {
     return ids;
   }
 
+  /** The worker's own row; by {@code worker_id}, which also lists a worker without a pid. */
   private static JsonNode ownInfo(RawWorker worker) {
-    return workerInfo(worker.callResult("engine::workers::list", "{}"), worker.workerId());
+    return workerInfo(
+        worker.callResult(
+            "engine::workers::list", json("{'worker_id':'%s'}").formatted(worker.workerId())),
+        worker.workerId());
   }
 
   private static JsonNode workerInfo(JsonNode list, String workerId) {

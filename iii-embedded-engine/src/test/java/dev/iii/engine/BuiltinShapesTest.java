@@ -8,12 +8,12 @@ import tools.jackson.databind.JsonNode;
 /**
  * The exact text of what {@code engine::functions::list} and {@code engine::workers::list} write
  * per function and per worker (the protocol records {@code FunctionInfo} and {@code WorkerInfo}):
- * the official engine's keys, order and {@code null}s.
+ * the superset of the official v0.9 and v0.22 rows, every key present.
  */
 class BuiltinShapesTest extends EngineTestSupport {
 
   @Test
-  void functionInfoIsWrittenWithAllFiveKeysInTheOfficialOrder() {
+  void functionInfoIsWrittenWithTheSupersetKeysInOrder() {
     RawWorker a = connect();
     registerFunction(a, "a::plain");
     a.sendAndSync(
@@ -25,40 +25,41 @@ class BuiltinShapesTest extends EngineTestSupport {
     assertThat(RawWorker.MAPPER.writeValueAsString(functionInfo(a, "a::plain")))
         .isEqualTo(
             json(
-                "{'function_id':'a::plain','description':null,'request_format':null,"
-                    + "'response_format':null,'metadata':null}"));
+                "{'function_id':'a::plain','worker_name':'a','description':null,"
+                    + "'request_format':null,'response_format':null,'metadata':null}"));
     assertThat(RawWorker.MAPPER.writeValueAsString(functionInfo(a, "a::full")))
         .isEqualTo(
             json(
-                "{'function_id':'a::full','description':'d',"
+                "{'function_id':'a::full','worker_name':'a','description':'d',"
                     + "'request_format':{'type':'object','n':1.5},'response_format':[1,null],"
                     + "'metadata':{'x':null}}"));
   }
 
   @Test
-  void workerInfoIsWrittenInTheOfficialKeyOrderWithPidLastOnceKnown() {
+  void workerInfoIsWrittenWithTheSupersetKeysInOrderWithPidLastOnceKnown() {
     RawWorker a = connect();
     registerFunction(a, "a::one");
     JsonNode before = ownInfo(a);
     a.sendAndSync(
         json(
             "{'type':'invokefunction','function_id':'engine::workers::register','data':"
-                + "{'runtime':'java','version':'1','name':'n','os':'linux','pid':42}}"));
+                + "{'runtime':'java','version':'1','name':'n','os':'linux','pid':42,"
+                + "'description':'does things','isolation':'vm'}}"));
     JsonNode after = ownInfo(a);
 
     assertThat(RawWorker.MAPPER.writeValueAsString(before))
         .isEqualTo(
-            json("{'id':'%s','name':null,'runtime':null,'version':null,'os':null,"
-                    + "'ip_address':'127.0.0.1','status':'connected','connected_at_ms':%d,"
-                    + "'function_count':1,'functions':['a::one'],'active_invocations':0,"
-                    + "'latest_metrics':null}")
+            json("{'id':'%s','name':null,'description':null,'runtime':null,'version':null,"
+                    + "'os':null,'ip_address':'127.0.0.1','status':'connected',"
+                    + "'connected_at_ms':%d,'function_count':1,'functions':['a::one'],"
+                    + "'active_invocations':0,'isolation':null,'latest_metrics':null}")
                 .formatted(a.workerId(), before.path("connected_at_ms").asLong()));
     assertThat(RawWorker.MAPPER.writeValueAsString(after))
         .isEqualTo(
-            json("{'id':'%s','name':'n','runtime':'java','version':'1','os':'linux',"
-                    + "'ip_address':'127.0.0.1','status':'connected','connected_at_ms':%d,"
-                    + "'function_count':1,'functions':['a::one'],'active_invocations':0,"
-                    + "'latest_metrics':null,'pid':42}")
+            json("{'id':'%s','name':'n','description':'does things','runtime':'java',"
+                    + "'version':'1','os':'linux','ip_address':'127.0.0.1','status':'connected',"
+                    + "'connected_at_ms':%d,'function_count':1,'functions':['a::one'],"
+                    + "'active_invocations':0,'isolation':'vm','latest_metrics':null,'pid':42}")
                 .formatted(a.workerId(), before.path("connected_at_ms").asLong()));
   }
 
@@ -72,19 +73,21 @@ class BuiltinShapesTest extends EngineTestSupport {
             .formatted(uuid()));
     JsonNode invocation = b.awaitInvocation("b::slow");
 
-    JsonNode list = a.callResult("engine::workers::list", "{}");
-    assertThat(workerInfo(list, a.workerId()).path("active_invocations").asInt()).isEqualTo(1);
-    assertThat(workerInfo(list, b.workerId()).path("active_invocations").asInt()).isEqualTo(1);
+    assertThat(ownInfo(a).path("active_invocations").asInt()).isEqualTo(1);
+    assertThat(ownInfo(b).path("active_invocations").asInt()).isEqualTo(1);
 
     b.reply(invocation, "1");
     a.awaitResult(invocation.path("invocation_id").asString());
-    JsonNode done = a.callResult("engine::workers::list", "{}");
-    assertThat(workerInfo(done, a.workerId()).path("active_invocations").asInt()).isZero();
-    assertThat(workerInfo(done, b.workerId()).path("active_invocations").asInt()).isZero();
+    assertThat(ownInfo(a).path("active_invocations").asInt()).isZero();
+    assertThat(ownInfo(b).path("active_invocations").asInt()).isZero();
   }
 
+  /** The worker's own row; by {@code worker_id}, which also lists a worker without a pid. */
   private static JsonNode ownInfo(RawWorker worker) {
-    return workerInfo(worker.callResult("engine::workers::list", "{}"), worker.workerId());
+    return workerInfo(
+        worker.callResult(
+            "engine::workers::list", json("{'worker_id':'%s'}").formatted(worker.workerId())),
+        worker.workerId());
   }
 
   private static JsonNode workerInfo(JsonNode list, String workerId) {

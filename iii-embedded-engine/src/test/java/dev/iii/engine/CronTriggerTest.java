@@ -188,7 +188,8 @@ class CronTriggerTest extends EngineTestSupport {
         .isEqualTo("Cron expression is required");
 
     List<String> ids = new ArrayList<>();
-    for (JsonNode trigger : worker.callResult("engine::triggers::list", "{}").path("triggers")) {
+    for (JsonNode trigger :
+        worker.callResult("engine::registered-triggers::list", "{}").path("registered_triggers")) {
       ids.add(trigger.path("id").asString());
     }
     assertThat(ids).doesNotContain("five-fields", "no-expression");

@@ -7,7 +7,7 @@ import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** Records what the engine logs at ERROR level while a test runs. */
+/** Records what the engine logs at WARN and ERROR level while a test runs. */
 final class EngineLogCapture implements AutoCloseable {
 
   private final Logger logger = (Logger) LoggerFactory.getLogger("dev.iii.engine");
@@ -20,8 +20,17 @@ final class EngineLogCapture implements AutoCloseable {
 
   /** The ERROR events so far, formatted with their exception. */
   List<String> errors() {
+    return atLeast(Level.ERROR);
+  }
+
+  /** The WARN (and ERROR) events so far, formatted with their exception. */
+  List<String> warnings() {
+    return atLeast(Level.WARN);
+  }
+
+  private List<String> atLeast(Level level) {
     return List.copyOf(appender.list).stream()
-        .filter(e -> e.getLevel().isGreaterOrEqual(Level.ERROR))
+        .filter(e -> e.getLevel().isGreaterOrEqual(level))
         .map(
             e ->
                 e.getFormattedMessage()

@@ -93,10 +93,21 @@ abstract class EngineTestSupport {
   protected static void awaitDisconnected(RawWorker observer, RawWorker gone) {
     await()
         .atMost(Duration.ofSeconds(2))
-        .untilAsserted(() -> assertThat(workerIds(observer)).doesNotContain(gone.workerId()));
+        .untilAsserted(
+            () ->
+                assertThat(
+                        observer
+                            .callResult(
+                                "engine::workers::list",
+                                json("{'worker_id':'%s'}").formatted(gone.workerId()))
+                            .path("workers"))
+                    .isEmpty());
   }
 
-  /** The worker ids listed by {@code engine::workers::list}. */
+  /**
+   * The worker ids listed by {@code engine::workers::list} (connected workers that reported a
+   * {@code pid}, and the in-process modules).
+   */
   protected static List<String> workerIds(RawWorker caller) {
     List<String> ids = new ArrayList<>();
     for (JsonNode info : caller.callResult("engine::workers::list", "{}").path("workers")) {

@@ -2,6 +2,8 @@ package dev.iii.engine;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
@@ -95,16 +97,38 @@ final class RawWorker implements AutoCloseable {
   }
 
   private Mono<Void> run(WebsocketInbound in, WebsocketOutbound out) {
+    in.aggregateFrames(MAX_PAYLOAD);
     in.withConnection(
         c -> {
           c.onDispose(() -> closed.complete(null));
+          // Data frames are taken off the pipeline as they are read, as the engine does: a
+          // socket dropped without a Close frame then cannot discard frames Reactor still
+          // buffers. Control frames go on to Reactor.
+          c.addHandlerLast(
+              "raw.worker.frames",
+              new ChannelInboundHandlerAdapter() {
+                @Override
+                public void channelRead(ChannelHandlerContext ctx, Object message) {
+                  if (message instanceof TextWebSocketFrame
+                      || message instanceof BinaryWebSocketFrame
+                      || message instanceof PongWebSocketFrame) {
+                    WebSocketFrame frame = (WebSocketFrame) message;
+                    try {
+                      onFrame(frame);
+                    } finally {
+                      frame.release();
+                    }
+                    return;
+                  }
+                  ctx.fireChannelRead(message);
+                }
+              });
           connection.complete(c);
         });
     wsOut.complete(out);
     in.receiveCloseStatus().subscribe(closeStatus::complete, e -> {});
-    Mono<Void> sending = out.sendObject(outbound.asFlux()).then();
-    Mono<Void> receiving =
-        in.aggregateFrames(MAX_PAYLOAD).receiveFrames().doOnNext(this::onFrame).then();
+    Mono<Void> sending = out.sendObject(outbound.asFlux()).then().onErrorResume(e -> Mono.empty());
+    Mono<Void> receiving = in.receiveFrames().doOnNext(this::onFrame).then();
     return Mono.when(sending, receiving).onErrorResume(e -> Mono.empty());
   }
 

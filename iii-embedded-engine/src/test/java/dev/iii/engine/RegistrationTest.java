@@ -20,10 +20,14 @@ class RegistrationTest extends EngineTestSupport {
     RawWorker a = connect();
     RawWorker b = connect();
 
-    assertThat(keys(a.firstMessage())).containsExactly("type", "worker_id");
+    assertThat(keys(a.firstMessage())).containsExactly("type", "worker_id", "reattach_token");
     assertThat(a.firstMessage().path("type").asString()).isEqualTo("workerregistered");
     assertThat(a.workerId()).matches(InvocationRoutingTest.UUID_PATTERN);
     assertThat(b.workerId()).matches(InvocationRoutingTest.UUID_PATTERN).isNotEqualTo(a.workerId());
+    String tokenA = a.firstMessage().path("reattach_token").asString();
+    String tokenB = b.firstMessage().path("reattach_token").asString();
+    assertThat(tokenA).matches(InvocationRoutingTest.UUID_PATTERN).isNotEqualTo(a.workerId());
+    assertThat(tokenB).matches(InvocationRoutingTest.UUID_PATTERN).isNotEqualTo(tokenA);
   }
 
   @Test
@@ -40,22 +44,29 @@ class RegistrationTest extends EngineTestSupport {
     JsonNode list = listFunctions(b, false);
     assertThat(keys(list)).containsExactly("functions");
     JsonNode add = find(list, "math::add");
+    // v0.22 rows (function_id, worker_name, description, metadata) plus the v0.9 formats.
     assertThat(keys(add))
         .containsExactly(
-            "function_id", "description", "request_format", "response_format", "metadata");
+            "function_id",
+            "worker_name",
+            "description",
+            "request_format",
+            "response_format",
+            "metadata");
+    // An unnamed worker's function is attributed to the id's first segment, as officially.
     assertThat(add)
         .isEqualTo(
             parse(
                 json(
-                    "{'function_id':'math::add','description':'adds',"
+                    "{'function_id':'math::add','worker_name':'math','description':'adds',"
                         + "'request_format':{'type':'object'},'response_format':{'type':'number'},"
                         + "'metadata':{'v':1}}")));
     assertThat(find(list, "math::bare"))
         .isEqualTo(
             parse(
                 json(
-                    "{'function_id':'math::bare','description':null,'request_format':null,"
-                        + "'response_format':null,'metadata':null}")));
+                    "{'function_id':'math::bare','worker_name':'math','description':null,"
+                        + "'request_format':null,'response_format':null,'metadata':null}")));
   }
 
   @Test
@@ -71,11 +82,16 @@ class RegistrationTest extends EngineTestSupport {
             "engine::workers::list",
             "engine::workers::register",
             "engine::triggers::list",
-            "engine::channels::create");
+            "engine::channels::create",
+            "engine::functions::info",
+            "engine::triggers::info",
+            "engine::registered-triggers::list",
+            "engine::registered-triggers::info",
+            "engine::workers::info",
+            "engine::register_trigger",
+            "engine::unregister_trigger");
     JsonNode builtin = functionInfo(a, "engine::functions::list");
-    assertThat(keys(builtin))
-        .containsExactly(
-            "function_id", "description", "request_format", "response_format", "metadata");
+    assertThat(builtin.path("worker_name").asString()).isEqualTo("iii-engine-functions");
     assertThat(builtin.path("description").isString()).isTrue();
   }
 

@@ -143,7 +143,8 @@ class RobustnessTest extends EngineTestSupport {
 
     assertThat(a.drain()).isEmpty();
     assertThat(provider.drain()).isEmpty();
-    assertThat(a.callResult("engine::triggers::list", "{}").path("triggers")).isEmpty();
+    assertThat(a.callResult("engine::registered-triggers::list", "{}").path("registered_triggers"))
+        .isEmpty();
   }
 
   @Test

@@ -231,8 +231,16 @@ class ClientEngineTest extends EngineTestSupport {
         .untilAsserted(
             () ->
                 assertThat(get(caller.listFunctions()))
+                    // v0.22 rows also name the providing worker
                     .contains(
-                        new FunctionInfo("temp::fn", "temporary", null, null, Map.of("v", 1))));
+                        new FunctionInfo(
+                            "temp::fn",
+                            "provider",
+                            "temporary",
+                            null,
+                            null,
+                            Map.of("v", 1),
+                            null)));
 
     ref.unregister();
 

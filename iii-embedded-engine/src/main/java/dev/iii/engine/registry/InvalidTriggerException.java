@@ -7,6 +7,7 @@ public final class InvalidTriggerException extends RuntimeException {
 
   private final String reason;
 
+  /** A refusal; {@code message} is what the registering worker is told. */
   public InvalidTriggerException(String message) {
     super(message);
     this.reason = message;

@@ -6,7 +6,6 @@ import dev.iii.engine.registry.InvocationError;
 import dev.iii.engine.registry.RegisteredFunction;
 import dev.iii.engine.registry.ServiceRegistry;
 import dev.iii.engine.registry.Trigger;
-import dev.iii.engine.registry.TriggerProvider;
 import dev.iii.engine.registry.TriggerRegistry;
 import dev.iii.engine.registry.TriggerType;
 import dev.iii.engine.registry.Worker;
@@ -21,6 +20,7 @@ import dev.iii.protocol.Message;
 import dev.iii.protocol.Ping;
 import dev.iii.protocol.Pong;
 import dev.iii.protocol.RawJson;
+import dev.iii.protocol.Reattach;
 import dev.iii.protocol.RegisterFunction;
 import dev.iii.protocol.RegisterService;
 import dev.iii.protocol.RegisterTrigger;
@@ -31,9 +31,12 @@ import dev.iii.protocol.UnregisterTrigger;
 import dev.iii.protocol.UnregisterTriggerType;
 import dev.iii.protocol.WorkerRegistered;
 import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -42,7 +45,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What each worker message does. Messages from one connection arrive here in order; nothing here
- * blocks.
+ * blocks. A {@code reattach} retires the worker's previous connection; the connection holds its
+ * later messages (the replayed registrations) until that clean-up has run.
  *
  * <p>Concurrency: called from every connection's event loop at once; its own state is one volatile
  * hook and a copy-on-write listener list, and everything else lives in the concurrent registries.
@@ -83,7 +87,7 @@ public final class MessageRouter {
   /** A worker connected: greet it first, then announce it. */
   public void connected(Worker worker) {
     workers.add(worker);
-    worker.send(new WorkerRegistered(worker.id()));
+    worker.send(new WorkerRegistered(worker.id(), worker.reattachToken()));
     fireWorkerEvent("worker_connected", worker);
     log.debug("{} connected from {}", worker, worker.ipAddress());
   }
@@ -94,6 +98,7 @@ public final class MessageRouter {
       functions.removeIfOwnedBy(id, worker);
     }
     invocations.haltWorker(worker);
+    worker.dropTriggerAcks();
     triggers.removeWorker(worker.id());
     workers.remove(worker);
     disconnectListeners.forEach(listener -> listener.accept(worker));
@@ -115,8 +120,13 @@ public final class MessageRouter {
     disconnectListeners.add(listener);
   }
 
-  /** Handles one decoded message from a worker. */
-  public void route(Worker worker, Message message) {
+  /**
+   * Handles one decoded message from a worker.
+   *
+   * @return {@code null}, or a stage the connection must wait for before it handles its next
+   *     message (a {@code reattach}: the previous connection's clean-up)
+   */
+  public @Nullable CompletionStage<?> route(Worker worker, Message message) {
     if (message instanceof InvokeFunction invoke) {
       onInvoke(worker, invoke);
     } else if (message instanceof InvocationResult result) {
@@ -138,7 +148,11 @@ public final class MessageRouter {
               register.id(),
               register.description(),
               new WorkerTriggerProvider(worker),
-              worker.id()));
+              worker.id(),
+              null,
+              register.triggerRequestFormat(),
+              register.callRequestFormat(),
+              null));
     } else if (message instanceof UnregisterTriggerType unregister) {
       triggers.unregisterType(unregister.id(), worker.id());
     } else if (message instanceof RegisterService register) {
@@ -147,19 +161,97 @@ public final class MessageRouter {
           new ServiceRegistry.Service(
               register.id(), name, register.description(), register.parentServiceId()));
     } else if (message instanceof TriggerRegistrationResult result) {
-      if (result.error() != null) {
-        log.warn(
-            "Provider of trigger type {} refused trigger {} for {}: {}",
-            result.triggerType(),
-            result.id(),
-            result.functionId(),
-            result.error().message());
-      }
+      onTriggerRegistrationResult(worker, result);
+    } else if (message instanceof Reattach reattach) {
+      return onReattach(worker, reattach);
     } else if (message instanceof Ping) {
       worker.send(new Pong());
     } else {
       log.debug("Ignoring {} from {}", message.type(), worker);
     }
+    return null;
+  }
+
+  /**
+   * Retires the worker's previous connection when the token proves it is the same worker: its
+   * functions, triggers, trigger types and invocations go exactly as on a disconnect, before this
+   * connection's replay is handled. A wrong or missing token changes nothing.
+   */
+  private @Nullable CompletionStage<?> onReattach(Worker worker, Reattach reattach) {
+    String previousId = reattach.previousWorkerId();
+    try {
+      UUID.fromString(previousId);
+    } catch (IllegalArgumentException e) {
+      log.warn(
+          "{}: reattach with malformed previous worker id {}; ignoring",
+          worker,
+          abbreviate(previousId));
+      return null;
+    }
+    if (previousId.equals(worker.id())) {
+      return null;
+    }
+    Worker previous = workers.get(previousId).orElse(null);
+    if (previous == null) {
+      log.debug("{}: reattach to {}, which is already gone", worker, previousId);
+      return null;
+    }
+    // Worker ids are public (engine::workers::list, workers-available): only the token, sent on
+    // the previous connection's own socket, may retire it.
+    if (!previous.acceptsReattachToken(reattach.reattachToken())) {
+      log.warn("{}: reattach to {} with a wrong or missing token; ignoring", worker, previousId);
+      return null;
+    }
+    log.info("{}: reattach, retiring its previous connection {}", worker, previousId);
+    return previous.retire();
+  }
+
+  /**
+   * A provider's answer to a forwarded trigger: it completes a confirmed registration that waits
+   * for it, or (only from the type's current provider) moves a refused trigger back to pending and
+   * tells the worker that registered it.
+   */
+  private void onTriggerRegistrationResult(Worker worker, TriggerRegistrationResult result) {
+    ErrorBody error = result.error();
+    if (worker.acknowledgeTrigger(result.id(), error)) {
+      return;
+    }
+    Trigger trigger = triggers.trigger(result.id()).orElse(null);
+    if (trigger == null) {
+      log.debug("triggerregistrationresult for unknown trigger {}; ignoring", result.id());
+      return;
+    }
+    TriggerType type = triggers.type(trigger.triggerType());
+    if (type == null || !worker.id().equals(type.ownerWorkerId())) {
+      log.warn(
+          "{}: triggerregistrationresult for trigger {} of type {}, which it does not provide;"
+              + " ignoring",
+          worker,
+          trigger.id(),
+          trigger.triggerType());
+      return;
+    }
+    if (error == null || !triggers.park(trigger)) {
+      return;
+    }
+    log.warn(
+        "Provider of trigger type {} refused trigger {} for {}: {}; it waits for the type's next"
+            + " provider",
+        trigger.triggerType(),
+        trigger.id(),
+        trigger.functionId(),
+        error.message());
+    String originatorId = trigger.ownerWorkerId();
+    Worker originator = originatorId == null ? null : workers.get(originatorId).orElse(null);
+    if (originator != null) {
+      originator.send(
+          new TriggerRegistrationResult(
+              trigger.id(), trigger.triggerType(), trigger.functionId(), error));
+    }
+  }
+
+  private static String abbreviate(String text) {
+    return text.length() > 64 ? text.substring(0, 64) + "…" : text;
   }
 
   private void onInvoke(Worker caller, InvokeFunction invoke) {
@@ -220,7 +312,8 @@ public final class MessageRouter {
             register.triggerType(),
             register.functionId(),
             register.config(),
-            worker.id());
+            worker.id(),
+            register.metadata());
     try {
       triggers.register(trigger);
     } catch (InvalidTriggerException e) {
@@ -230,8 +323,7 @@ public final class MessageRouter {
           register.triggerType(),
           register.functionId(),
           e.getMessage());
-      // The official engine only logs; newer engines also tell the registrant, which older SDKs
-      // ignore. Either way the trigger is not stored.
+      // As the official engine (0.22+) does: the registrant is told; the trigger is not stored.
       worker.send(
           new TriggerRegistrationResult(
               register.id(),
@@ -251,21 +343,5 @@ public final class MessageRouter {
   /** Public so the worker module can announce metadata updates. */
   public void workerMetadataUpdated(Worker worker) {
     fireWorkerEvent("worker_metadata_updated", worker);
-  }
-
-  /** Trigger types provided by a worker: triggers are forwarded to its connection. */
-  private record WorkerTriggerProvider(Worker worker) implements TriggerProvider {
-
-    @Override
-    public void register(Trigger trigger) {
-      worker.send(
-          new RegisterTrigger(
-              trigger.id(), trigger.triggerType(), trigger.functionId(), trigger.config()));
-    }
-
-    @Override
-    public void unregister(Trigger trigger) {
-      worker.send(new UnregisterTrigger(trigger.id(), trigger.triggerType()));
-    }
   }
 }

@@ -22,10 +22,11 @@ import reactor.netty.http.websocket.WebsocketInbound;
 import reactor.netty.http.websocket.WebsocketOutbound;
 
 /**
- * The engine's listeners: the worker WebSocket on {@code /} of the engine port, and the HTTP port.
- * Engine modules add routes to either through {@link Routes}.
+ * The engine's listeners: on the engine port the worker WebSocket ({@code /}) and the SDKs'
+ * telemetry socket ({@code /otel}), and the HTTP port. Engine modules add routes to either through
+ * {@link Routes}.
  *
- * <p>Concurrency: bound in the constructor; the set of open connections is concurrent, so {@link
+ * <p>Concurrency: bound in the constructor; the sets of open connections are concurrent, so {@link
  * #close} may run while workers connect and leave.
  */
 public final class EngineServer {
@@ -34,7 +35,11 @@ public final class EngineServer {
   @FunctionalInterface
   public interface Routes extends Consumer<HttpServerRoutes> {}
 
+  /** The telemetry-only socket path of the official engine (0.22+). */
+  public static final String TELEMETRY_PATH = "/otel";
+
   private final Set<WorkerConnection> connections = ConcurrentHashMap.newKeySet();
+  private final Set<TelemetryConnection> telemetryConnections = ConcurrentHashMap.newKeySet();
   private final MessageRouter router;
   private final Consumer<byte[]> telemetrySink;
   private final DisposableServer engineServer;
@@ -44,6 +49,7 @@ public final class EngineServer {
    * Binds the listeners (port 0 picks a free port).
    *
    * @param httpHost where the HTTP listener binds, or {@code null} for no HTTP listener
+   * @param telemetrySink receives the binary telemetry frames of both sockets
    * @param engineRoutes extra routes on the engine port (e.g. channel endpoints)
    * @param httpRoutes routes of the HTTP port
    */
@@ -67,6 +73,7 @@ public final class EngineServer {
             .route(
                 routes -> {
                   routes.ws("/", this::acceptWorker, spec);
+                  routes.ws(TELEMETRY_PATH, this::acceptTelemetry, spec);
                   engineRoutes.accept(routes);
                   notFound(routes);
                 })
@@ -106,11 +113,18 @@ public final class EngineServer {
     return connections.size();
   }
 
-  /** Tells every worker the engine is going away, then closes both listeners. */
+  /**
+   * Ends every connection as the official engine does at shutdown, then closes both listeners: a
+   * worker socket gets what was queued for it and is then closed without a Close frame (so the SDKs
+   * reconnect to the next engine); a telemetry socket gets an empty Close frame.
+   */
   public void close(Duration timeout) {
-    // Close frames first: disposing the listener drops open connections at once.
+    // Connections first: disposing the listener drops open connections at once.
     CompletableFuture<?>[] goneAway =
-        connections.stream().map(WorkerConnection::goAway).toArray(CompletableFuture<?>[]::new);
+        java.util.stream.Stream.concat(
+                connections.stream().map(WorkerConnection::goAway),
+                telemetryConnections.stream().map(TelemetryConnection::close))
+            .toArray(CompletableFuture<?>[]::new);
     try {
       CompletableFuture.allOf(goneAway).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
@@ -135,6 +149,17 @@ public final class EngineServer {
     WorkerConnection connection = new WorkerConnection(router, telemetrySink, remoteOf(remote));
     connections.add(connection);
     return connection.handle(in, out).doFinally(signal -> connections.remove(connection));
+  }
+
+  private Mono<Void> acceptTelemetry(WebsocketInbound in, WebsocketOutbound out) {
+    TelemetryConnection connection = new TelemetryConnection(telemetrySink);
+    telemetryConnections.add(connection);
+    return connection.handle(in).doFinally(signal -> telemetryConnections.remove(connection));
+  }
+
+  /** Number of open telemetry ({@code /otel}) connections. */
+  public int telemetryConnectionCount() {
+    return telemetryConnections.size();
   }
 
   private static @Nullable InetSocketAddress remoteOf(@Nullable InetSocketAddress[] holder) {

@@ -17,7 +17,9 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.net.InetSocketAddress;
+import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,9 +38,14 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * the sending thread and wait in a lock-free queue that one event-loop task drains and flushes at
  * once, so a burst of results costs one flush, and routing never waits for a slow worker.
  *
- * <p>Concurrency: inbound messages are handled in arrival order on the connection's event loop;
- * {@link #send} and {@link #goAway} are safe from any thread and never block; all channel I/O
- * happens on the event loop.
+ * <p>When routing a message asks the connection to wait (a {@code reattach} retiring the worker's
+ * previous connection), later messages are held, in order, and reading pauses until the wait is
+ * over. The connection ends as the official engine ends it: on a shutdown ({@link #goAway}) or an
+ * eviction ({@link #retire}) the socket is closed without a Close frame, so that SDKs reconnect.
+ *
+ * <p>Concurrency: inbound messages are handled in arrival order on the connection's event loop (the
+ * held messages too); {@link #send}, {@link #goAway} and {@link #retire} are safe from any thread
+ * and never block; all channel I/O happens on the event loop.
  */
 final class WorkerConnection implements WorkerOutbound {
 
@@ -46,9 +53,6 @@ final class WorkerConnection implements WorkerOutbound {
 
   /** Length of the prefix that marks a binary telemetry frame ({@code OTLP}, {@code MTRC}…). */
   private static final int TELEMETRY_PREFIX = 4;
-
-  private static final String GOING_AWAY_REASON = "engine shutting down";
-  private static final int GOING_AWAY = 1001;
 
   private final MessageCodec codec = MessageCodec.instance();
   private final MessageRouter router;
@@ -61,21 +65,29 @@ final class WorkerConnection implements WorkerOutbound {
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private final Runnable flushTask = this::flush;
   private volatile @Nullable Channel channel;
-  private volatile @Nullable WebsocketOutbound outbound;
 
   /** No more messages are accepted: the engine is going away, or the connection ended. */
   private volatile boolean closing;
 
-  /** The connection ended; what is still queued is dropped. */
+  /** The connection ended; what is still queued is dropped, later frames are ignored. */
   private volatile boolean closed;
 
-  /** A Close (1001) should follow the queued messages; the close itself runs once. */
+  /** The engine's clean-up for this connection has been claimed (it runs once). */
+  private final AtomicBoolean cleanedUp = new AtomicBoolean();
+
+  /** The socket should close once the queued messages are written; the close runs once. */
   private volatile boolean goAwayRequested;
 
   private final AtomicBoolean goAwaySent = new AtomicBoolean();
 
-  /** Completes once the Close (1001) is written, or the connection has ended. */
+  /** Completes once the queued messages are written and the socket closed, or it has ended. */
   private final CompletableFuture<Void> goneAway = new CompletableFuture<>();
+
+  /** Messages that arrived while routing waits (event loop only). */
+  private final ArrayDeque<Message> held = new ArrayDeque<>();
+
+  /** Whether routing waits for a stage before the next message (event loop only). */
+  private boolean holding;
 
   WorkerConnection(
       MessageRouter router, Consumer<byte[]> telemetrySink, @Nullable InetSocketAddress remote) {
@@ -91,7 +103,6 @@ final class WorkerConnection implements WorkerOutbound {
         connection -> {
           // Runs at once: the handler sits after the frame aggregator, before Reactor's bridge.
           connection.addHandlerLast("iii.worker.messages", new MessageHandler());
-          outbound = out;
           channel = connection.channel();
         });
     router.connected(worker);
@@ -123,9 +134,11 @@ final class WorkerConnection implements WorkerOutbound {
   }
 
   /**
-   * Sends what is queued, then a Close (1001); used at engine shutdown.
+   * Sends what is queued, then closes the socket without a Close frame (as the official engine does
+   * at shutdown: SDKs treat a Close 1000/1001 as final, a dropped socket as a reason to reconnect);
+   * used at engine shutdown.
    *
-   * @return completes once the Close is written, or the connection has ended
+   * @return completes once the socket is closed, or the connection has ended
    */
   CompletableFuture<Void> goAway() {
     closing = true;
@@ -135,6 +148,32 @@ final class WorkerConnection implements WorkerOutbound {
     }
     scheduleFlush();
     return goneAway;
+  }
+
+  @Override
+  public CompletionStage<Void> retire() {
+    CompletableFuture<Void> retired = new CompletableFuture<>();
+    closing = true;
+    Channel open = channel;
+    Runnable task =
+        () -> {
+          disconnect();
+          if (open != null) {
+            open.close();
+          }
+          retired.complete(null);
+        };
+    if (open == null) {
+      task.run();
+      return retired;
+    }
+    try {
+      // On the connection's own event loop: after the frames it is handling, before any later one.
+      open.eventLoop().execute(task);
+    } catch (RejectedExecutionException e) {
+      task.run();
+    }
+    return retired;
   }
 
   Worker worker() {
@@ -168,20 +207,21 @@ final class WorkerConnection implements WorkerOutbound {
     if (wrote) {
       open.flush();
     }
-    WebsocketOutbound out = outbound;
-    if (goAwayRequested && out != null && goAwaySent.compareAndSet(false, true)) {
-      out.sendClose(GOING_AWAY, GOING_AWAY_REASON)
-          .subscribe(
-              ignored -> {},
-              error -> {
+    if (goAwayRequested && goAwaySent.compareAndSet(false, true)) {
+      // Closes once everything written before it is on the wire.
+      open.writeAndFlush(Unpooled.EMPTY_BUFFER)
+          .addListener(
+              written -> {
                 open.close();
                 goneAway.complete(null);
-              },
-              () -> goneAway.complete(null));
+              });
     }
   }
 
   private void onFrame(WebSocketFrame frame) {
+    if (closed) {
+      return; // retired: later frames of this socket are stale
+    }
     try {
       if (frame instanceof TextWebSocketFrame) {
         onText(frame.content());
@@ -243,15 +283,60 @@ final class WorkerConnection implements WorkerOutbound {
       }
       return;
     }
-    router.route(worker, message);
+    if (holding) {
+      held.add(message);
+      return;
+    }
+    route(message);
+  }
+
+  private void route(Message message) {
+    CompletionStage<?> wait = router.route(worker, message);
+    if (wait != null) {
+      hold(wait);
+    }
+  }
+
+  /** Holds later messages, and stops reading, until {@code wait} completes. */
+  private void hold(CompletionStage<?> wait) {
+    holding = true;
+    Channel open = channel;
+    if (open == null) {
+      return;
+    }
+    open.config().setAutoRead(false);
+    wait.whenComplete(
+        (ignored, error) -> {
+          try {
+            open.eventLoop().execute(this::release);
+          } catch (RejectedExecutionException e) {
+            // the event loops are shutting down: nothing will be handled any more
+          }
+        });
+  }
+
+  /** Routes the held messages in order, until one asks to wait again. On the event loop. */
+  private void release() {
+    holding = false;
+    while (!holding && !closed) {
+      Message next = held.poll();
+      if (next == null) {
+        break;
+      }
+      route(next);
+    }
+    Channel open = channel;
+    if (!holding && open != null) {
+      open.config().setAutoRead(true);
+    }
   }
 
   private void disconnect() {
-    if (closed) {
-      return;
-    }
     closing = true;
     closed = true;
+    if (!cleanedUp.compareAndSet(false, true)) {
+      return;
+    }
     outbox.clear();
     goneAway.complete(null);
     router.disconnected(worker);

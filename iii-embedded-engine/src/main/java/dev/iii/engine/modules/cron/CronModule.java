@@ -6,7 +6,6 @@ import dev.iii.engine.modules.ModuleContext;
 import dev.iii.engine.registry.InvalidTriggerException;
 import dev.iii.engine.registry.Trigger;
 import dev.iii.engine.registry.TriggerProvider;
-import dev.iii.engine.registry.TriggerType;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -53,11 +52,8 @@ public final class CronModule implements EngineModule {
   @Override
   public void start(ModuleContext context) {
     this.context = context;
-    context
-        .triggers()
-        .registerType(
-            new TriggerType(
-                TRIGGER_TYPE, "Calls a function on a cron schedule", new Provider(), null));
+    context.registerTriggerType(
+        TRIGGER_TYPE, "Calls a function on a cron schedule", new Provider());
   }
 
   /** The module's configuration. */

@@ -3,7 +3,6 @@ package dev.iii.engine.modules.http;
 import dev.iii.engine.config.RestApiConfig;
 import dev.iii.engine.modules.EngineModule;
 import dev.iii.engine.modules.ModuleContext;
-import dev.iii.engine.registry.TriggerType;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRoutes;
@@ -30,14 +29,10 @@ public final class RestApiModule implements EngineModule {
   @Override
   public void start(ModuleContext context) {
     handler = new RestApiHandler(context, routes, config);
-    context
-        .triggers()
-        .registerType(
-            new TriggerType(
-                TRIGGER_TYPE,
-                "HTTP API trigger: invokes the function for requests to api_path",
-                new HttpTriggerProvider(routes),
-                null));
+    context.registerTriggerType(
+        TRIGGER_TYPE,
+        "HTTP API trigger: invokes the function for requests to api_path",
+        new HttpTriggerProvider(routes));
   }
 
   /** One catch-all route: the routes change at run time, so this module dispatches itself. */

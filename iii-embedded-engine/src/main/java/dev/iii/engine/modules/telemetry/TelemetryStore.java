@@ -20,8 +20,9 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Accepts the SDKs' binary telemetry frames ({@code OTLP}, {@code MTRC}, {@code LOGS} followed by
  * OTLP JSON). It keeps the most recent log records and, per worker, the latest value of each worker
- * gauge (read back as {@code latest_metrics}); spans are accepted and dropped. A bad frame is
- * logged at debug level and never affects the connection.
+ * gauge (read back as {@code latest_metrics}), for at most {@link #MAX_TRACKED_WORKERS} worker ids;
+ * spans are accepted and dropped. A bad frame is logged at debug level and never affects the
+ * connection.
  *
  * <p>Thread-safe: frames arrive on any connection's event loop; the log records are guarded by this
  * object's monitor, the gauges live in concurrent maps.
@@ -63,6 +64,9 @@ public final class TelemetryStore implements Consumer<byte[]> {
 
   /** Fields reported as floating point; the others are truncated to integers. */
   private static final Set<String> FLOAT_FIELDS = Set.of("cpu_percent", "event_loop_lag_ms");
+
+  /** Gauges are kept for at most this many worker ids; frames naming more are ignored. */
+  static final int MAX_TRACKED_WORKERS = 10_000;
 
   /** Points older than this are not reported as latest. */
   private static final long METRICS_LOOKBACK_MS = 120_000;
@@ -181,6 +185,9 @@ public final class TelemetryStore implements Consumer<byte[]> {
       return;
     }
     long timeMs = timeNanos == 0 ? System.currentTimeMillis() : timeNanos / 1_000_000;
+    if (gaugesByWorker.size() >= MAX_TRACKED_WORKERS && !gaugesByWorker.containsKey(workerId)) {
+      return; // bounded: ids of workers that never disconnect here cannot pile up
+    }
     gaugesByWorker
         .computeIfAbsent(workerId, id -> new ConcurrentHashMap<>())
         .merge(
