@@ -7,7 +7,7 @@ import ch.qos.logback.core.read.ListAppender;
 import java.util.List;
 import org.slf4j.LoggerFactory;
 
-/** Records what the engine logs at ERROR level while a test runs. */
+/** Records what the engine logs while a test runs. */
 final class EngineLogCapture implements AutoCloseable {
 
   private final Logger logger = (Logger) LoggerFactory.getLogger("dev.iii.engine");
@@ -31,6 +31,14 @@ final class EngineLogCapture implements AutoCloseable {
                             + e.getThrowableProxy().getClassName()
                             + ": "
                             + e.getThrowableProxy().getMessage()))
+        .toList();
+  }
+
+  /** The WARN events so far, formatted. */
+  List<String> warnings() {
+    return List.copyOf(appender.list).stream()
+        .filter(e -> e.getLevel() == Level.WARN)
+        .map(ILoggingEvent::getFormattedMessage)
         .toList();
   }
 

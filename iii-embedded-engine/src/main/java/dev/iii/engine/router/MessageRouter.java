@@ -220,7 +220,8 @@ public final class MessageRouter {
             register.triggerType(),
             register.functionId(),
             register.config(),
-            worker.id());
+            worker.id(),
+            register.metadata());
     try {
       triggers.register(trigger);
     } catch (InvalidTriggerException e) {
