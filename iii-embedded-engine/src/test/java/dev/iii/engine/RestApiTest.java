@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -255,6 +256,36 @@ class RestApiTest extends RestApiSupportTest {
     assertThat(get("/x/1/two").statusCode()).isEqualTo(404);
     assertThat(get("/wild/a").statusCode()).isEqualTo(404);
     assertThat(get("/y").statusCode()).isEqualTo(404);
+  }
+
+  @Test
+  void refusedTriggersAreReportedToTheRegistrantWithTheOfficialMessages() {
+    RawWorker worker = connect();
+    registerFunction(worker, "api::f");
+    String trigger =
+        json(
+            "{'type':'registertrigger','id':'%s','trigger_type':'http','function_id':'api::f',"
+                + "'config':%s}");
+
+    worker.send(trigger.formatted("no-path", json("{'http_method':'GET'}")));
+    JsonNode missing = worker.awaitType("triggerregistrationresult");
+    worker.sendAndSync(trigger.formatted("first", json("{'api_path':'/orders/:id'}")));
+    worker.send(trigger.formatted("second", json("{'api_path':'orders/:orderId'}")));
+    JsonNode conflict = worker.awaitType("triggerregistrationresult");
+
+    assertThat(missing.path("id").asString()).isEqualTo("no-path");
+    assertThat(missing.at("/error/message").asString())
+        .isEqualTo("api_path is required for http triggers");
+    assertThat(conflict.path("id").asString()).isEqualTo("second");
+    assertThat(conflict.at("/error/code").asString()).isEqualTo("trigger_registration_failed");
+    assertThat(conflict.at("/error/message").asString())
+        .isEqualTo(
+            "Route 'GET orders/:orderId' conflicts with already-registered route"
+                + " 'GET /orders/:id': routes with identical structure but different"
+                + " path-parameter names are not supported");
+    CompletableFuture<HttpResponse<String>> first = sendAsync(request("/orders/1").GET().build());
+    worker.reply(worker.awaitInvocation("api::f"), json("{'body':'first'}"));
+    assertThat(first.join().body()).as("the first route still serves").isEqualTo("\"first\"");
   }
 
   @Test
