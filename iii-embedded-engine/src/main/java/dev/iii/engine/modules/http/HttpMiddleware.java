@@ -21,8 +21,10 @@ import tools.jackson.databind.node.ObjectNode;
  * {"action":"continue"}} to let the request proceed or {@code {"action":"respond","response":{…}}}
  * to answer it. Anything else (another action, no result) counts as continue; a failed call gives a
  * 500 with the function's error, and a call that takes longer than the timeout a 504 {@code
- * MIDDLEWARE_TIMEOUT}. Immutable; the calls' completions run on whichever thread completes them and
- * only start the next call, so nothing here blocks.
+ * MIDDLEWARE_TIMEOUT}. That limit is the request's own, whose timer started earlier, so a hanging
+ * middleware usually meets the request's plain 504 first, in the official engine too. Immutable;
+ * the calls' completions run on whichever thread completes them and only start the next call, so
+ * nothing here blocks.
  */
 final class HttpMiddleware {
 
