@@ -58,8 +58,11 @@ public final class EngineMain {
         RestApiConfig restApi = result.restApi();
         if (restApi == null) {
           throw new IllegalArgumentException(
-              "--http-port given, but the config file does not load "
-                  + EngineConfigLoader.REST_API);
+              "--http-port given, but the config file does not load the REST API ("
+                  + EngineConfigLoader.HTTP_WORKER
+                  + " or "
+                  + EngineConfigLoader.REST_API
+                  + ")");
         }
         result = result.withRestApi(restApi.withPort(httpPort));
       }

@@ -148,7 +148,7 @@ class CronTriggerTest extends EngineTestSupport {
         cronTrigger(
             "cond-job",
             "cron::handler",
-            json("{'expression':'* * * * * *','_condition_path':'cron::condition'}")));
+            json("{'expression':'* * * * * *','condition_function_id':'cron::condition'}")));
 
     JsonNode check = worker.awaitInvocation("cron::condition", TICKS);
     assertThat(check.path("data").path("job_id").asString()).isEqualTo("cond-job");
@@ -179,8 +179,9 @@ class CronTriggerTest extends EngineTestSupport {
     assertThat(refused.path("error").path("code").asString())
         .isEqualTo("trigger_registration_failed");
     assertThat(refused.path("error").path("message").asString())
-        .startsWith("Invalid cron expression '* * * * *': ")
-        .contains("6 or 7");
+        .isEqualTo(
+            "Invalid cron expression '* * * * *': Invalid expression: Expression has 5 fields."
+                + " Valid cron expressions have 6 or 7.");
 
     worker.send(cronTrigger("no-expression", "cron::never", "{}"));
     assertThat(
@@ -227,6 +228,91 @@ class CronTriggerTest extends EngineTestSupport {
       assertThat(cron.jobIds()).isEmpty();
       provider.register(trigger);
       assertThat(cron.jobIds()).containsExactly("dup");
+    } finally {
+      scheduler.shutdownNow();
+    }
+  }
+
+  @Test
+  void theTriggersMetadataReachesTheHandlerButNotTheCondition() {
+    RawWorker worker = connect();
+    registerFunction(worker, "cron::handler");
+    registerFunction(worker, "cron::condition");
+    worker.send(
+        json(
+            "{'type':'registertrigger','id':'meta-job','trigger_type':'cron',"
+                + "'function_id':'cron::handler','metadata':{'team':'ops','n':[1]},"
+                + "'config':{'expression':'* * * * * *',"
+                + "'condition_function_id':'cron::condition'}}"));
+
+    JsonNode check = worker.awaitInvocation("cron::condition", TICKS);
+    assertThat(check.has("metadata"))
+        .as("the official engine calls conditions without it")
+        .isFalse();
+    worker.reply(check, "true");
+    JsonNode run = worker.awaitInvocation("cron::handler", TICKS);
+    assertThat(run.get("metadata")).isEqualTo(parse(json("{'team':'ops','n':[1]}")));
+    assertThat(run.path("data").path("job_id").asString()).isEqualTo("meta-job");
+  }
+
+  @Test
+  void theDeprecatedConditionKeyStillWorksButIsWarnedAboutOnce() {
+    RawWorker worker = connect();
+    registerFunction(worker, "cron::handler");
+    registerFunction(worker, "cron::condition");
+    try (EngineLogCapture logs = new EngineLogCapture()) {
+      worker.sendAndSync(
+          cronTrigger(
+              "old-key-job",
+              "cron::handler",
+              json("{'expression':'* * * * * *','_condition_path':'cron::condition'}")));
+
+      assertThat(logs.warnings())
+          .filteredOn(line -> line.contains("old-key-job"))
+          .singleElement()
+          .asString()
+          .contains("_condition_path", "ignore", "condition_function_id");
+    }
+    JsonNode check = worker.awaitInvocation("cron::condition", TICKS);
+    worker.reply(check, "false");
+    worker.awaitInvocation("cron::condition", TICKS);
+    assertThat(worker.drain())
+        .noneMatch(m -> "cron::handler".equals(m.path("function_id").asString()));
+  }
+
+  @Test
+  void refusalsAreCheckedInTheOfficialOrder() {
+    ScheduledExecutorService scheduler = Executors.newSingleThreadScheduledExecutor();
+    FunctionRegistry functions = new FunctionRegistry();
+    TriggerRegistry triggers = new TriggerRegistry();
+    InvocationRouter invocations = new InvocationRouter(functions, triggers);
+    WorkerRegistry workers = new WorkerRegistry();
+    ModuleContext context =
+        new ModuleContext(
+            workers,
+            functions,
+            triggers,
+            invocations,
+            new MessageRouter(workers, functions, triggers, new ServiceRegistry(), invocations),
+            new ChannelRegistry(),
+            scheduler);
+    try (CronModule cron = new CronModule(new CronConfig())) {
+      cron.start(context);
+      TriggerProvider provider = triggers.type("cron").provider();
+      provider.register(
+          new Trigger("job", "cron", "f", parse(json("{'expression':'0 0 * * * *'}")), null));
+
+      // A duplicate id is refused before its expression is even parsed.
+      assertThatThrownBy(
+              () ->
+                  provider.register(
+                      new Trigger("job", "cron", "f", parse(json("{'expression':'bad'}")), null)))
+          .hasMessage("Cron job 'job' is already registered");
+      assertThatThrownBy(
+              () ->
+                  provider.register(
+                      new Trigger("job", "cron", "f", parse(json("{'expression':5}")), null)))
+          .hasMessage("Cron expression is required");
     } finally {
       scheduler.shutdownNow();
     }

@@ -79,6 +79,37 @@ class EngineMainTest {
   }
 
   @Test
+  void theHostOptionReplacesTheWorkerHostOfAWorkersConfig(@TempDir Path dir) throws IOException {
+    Path file = dir.resolve("config.yaml");
+    Files.writeString(
+        file,
+        """
+        workers:
+          - name: iii-worker-manager
+            config: {port: 49199, host: 0.0.0.0}
+          - name: iii-http
+            config: {port: 3199, host: 0.0.0.0}
+        """);
+
+    EngineConfig overridden =
+        EngineMain.parse(
+                new String[] {
+                  "--config", file.toString(), "--host", "127.0.0.1", "--http-port", "0"
+                })
+            .engineConfig();
+
+    assertThat(overridden.host()).isEqualTo("127.0.0.1");
+    assertThat(overridden.port()).isEqualTo(49199);
+    assertThat(overridden.restApi().host()).as("as with the 0.9 format").isEqualTo("0.0.0.0");
+    assertThat(overridden.restApi().port()).isZero();
+
+    Files.writeString(file, "workers:\n  - name: iii-cron\n");
+    EngineMain.Options needsHttp =
+        EngineMain.parse(new String[] {"--config", file.toString(), "--http-port", "1"});
+    assertThatThrownBy(needsHttp::engineConfig).hasMessageContaining("iii-http");
+  }
+
+  @Test
   void httpPortNeedsTheRestApiModule(@TempDir Path dir) throws IOException {
     Path file = dir.resolve("config.yaml");
     Files.writeString(file, "modules:\n  - class: modules::cron::CronModule\n");

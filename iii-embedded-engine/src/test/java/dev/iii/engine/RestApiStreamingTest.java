@@ -208,7 +208,7 @@ class RestApiStreamingTest extends RestApiSupportTest {
   }
 
   @Test
-  void theRequestBodyChannelOfAJsonRequestEndsWithoutData() {
+  void aJsonBodyIsParsedAndAlsoStreamedRawOnTheRequestBodyChannel() {
     III iii = worker();
     route(
         iii,
@@ -217,11 +217,27 @@ class RestApiStreamingTest extends RestApiSupportTest {
         "api::json",
         in ->
             readAll(ref(in, "request_body"))
-                .thenApply(bytes -> Map.of("body", Map.of("size", bytes.length))));
+                .thenApply(
+                    bytes ->
+                        Map.of(
+                            "body",
+                            Map.of(
+                                "raw",
+                                new String(bytes, StandardCharsets.UTF_8),
+                                "parsed",
+                                ((Map<?, ?>) in).get("body") == null ? "null" : "object"))));
+    // Larger than one channel chunk, with spacing that only the raw bytes keep.
+    String big = "{ \"pad\" : \"" + "x".repeat(3 * CHUNK) + "\" }";
 
-    HttpResponse<String> response = postJson("/json", "{\"a\":1}");
+    HttpResponse<String> small = postJson("/json", "{ \"a\" :  1 }");
+    HttpResponse<String> large = postJson("/json", big);
+    HttpResponse<String> empty = postJson("/json", "");
 
-    assertThat(body(response).get("size").asInt()).isZero();
+    assertThat(body(small).get("raw").asString()).isEqualTo("{ \"a\" :  1 }");
+    assertThat(body(small).get("parsed").asString()).isEqualTo("object");
+    assertThat(body(large).get("raw").asString()).isEqualTo(big);
+    assertThat(body(empty).get("raw").asString()).isEmpty();
+    assertThat(body(empty).get("parsed").asString()).isEqualTo("null");
   }
 
   // ------------------------------------------------------------------ channel WebSocket client

@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -143,7 +144,7 @@ class RestApiTest extends RestApiSupportTest {
   }
 
   @Test
-  void directResponseHeadersAreApplied() {
+  void directResponseHeadersAreAppliedAndOnlyStringValuesCount() {
     III iii = worker();
     route(
         iii,
@@ -153,7 +154,7 @@ class RestApiTest extends RestApiSupportTest {
         in ->
             Map.of(
                 "headers",
-                Map.of("Content-Type", "text/html", "X-Count", 3, "Bad Name", "x"),
+                Map.of("Content-Type", "text/html", "X-Count", 3, "X-Ok", "yes", "Bad Name", "x"),
                 "body",
                 "<p>"));
 
@@ -161,9 +162,11 @@ class RestApiTest extends RestApiSupportTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     assertThat(response.headers().firstValue("content-type")).hasValue("text/html");
-    assertThat(response.headers().firstValue("x-count")).hasValue("3");
-    assertThat(response.headers().map()).doesNotContainKey("bad name");
-    assertThat(response.body()).isEqualTo("\"<p>\"");
+    assertThat(response.headers().firstValue("x-ok")).hasValue("yes");
+    assertThat(response.headers().map()).doesNotContainKeys("x-count", "bad name");
+    assertThat(response.body())
+        .as("a string body under a set content-type is raw")
+        .isEqualTo("<p>");
   }
 
   @Test
@@ -197,11 +200,14 @@ class RestApiTest extends RestApiSupportTest {
         send(request("/thing").method("HEAD", HttpRequest.BodyPublishers.noBody()).build());
 
     assertThat(unknown.statusCode()).isEqualTo(404);
-    assertThat(unknown.body()).isEmpty();
+    assertThat(unknown.headers().firstValue("content-type")).hasValue("application/json");
+    assertThat(body(unknown))
+        .isEqualTo(parse(json("{'error':{'code':'NOT_FOUND','message':'Not Found'}}")));
     assertThat(wrongMethod.statusCode()).isEqualTo(405);
     assertThat(wrongMethod.body()).isEmpty();
     assertThat(wrongMethod.headers().firstValue("allow")).hasValue("GET,HEAD,DELETE");
     assertThat(head.statusCode()).isEqualTo(404);
+    assertThat(head.headers().firstValue("content-type")).hasValue("application/json");
     assertThat(send(request("/thing").DELETE().build()).body()).isEqualTo("\"deleted\"");
   }
 
@@ -242,7 +248,7 @@ class RestApiTest extends RestApiSupportTest {
     iii.registerTrigger("http", "api::ok", Map.of("http_method", "GET"));
     iii.registerTrigger("http", "api::ok", Map.of("api_path", "/wild/*rest"));
     iii.registerTrigger("http", "api::ok", Map.of("api_path", "/x/:a/one"));
-    iii.registerTrigger("http", "api::ok", Map.of("api_path", "/x/:b/two"));
+    iii.registerTrigger("http", "api::ok", Map.of("api_path", "/x/:b/one"));
     iii.registerTrigger("http", "api::ok", Map.of("api_path", "/y", "http_method", "TRACE"));
     sync(iii);
 
@@ -253,7 +259,37 @@ class RestApiTest extends RestApiSupportTest {
   }
 
   @Test
-  void failingOrMissingFunctionGives500WithAnErrorId() {
+  void refusedTriggersAreReportedToTheRegistrantWithTheOfficialMessages() {
+    RawWorker worker = connect();
+    registerFunction(worker, "api::f");
+    String trigger =
+        json(
+            "{'type':'registertrigger','id':'%s','trigger_type':'http','function_id':'api::f',"
+                + "'config':%s}");
+
+    worker.send(trigger.formatted("no-path", json("{'http_method':'GET'}")));
+    JsonNode missing = worker.awaitType("triggerregistrationresult");
+    worker.sendAndSync(trigger.formatted("first", json("{'api_path':'/orders/:id'}")));
+    worker.send(trigger.formatted("second", json("{'api_path':'orders/:orderId'}")));
+    JsonNode conflict = worker.awaitType("triggerregistrationresult");
+
+    assertThat(missing.path("id").asString()).isEqualTo("no-path");
+    assertThat(missing.at("/error/message").asString())
+        .isEqualTo("api_path is required for http triggers");
+    assertThat(conflict.path("id").asString()).isEqualTo("second");
+    assertThat(conflict.at("/error/code").asString()).isEqualTo("trigger_registration_failed");
+    assertThat(conflict.at("/error/message").asString())
+        .isEqualTo(
+            "Route 'GET orders/:orderId' conflicts with already-registered route"
+                + " 'GET /orders/:id': routes with identical structure but different"
+                + " path-parameter names are not supported");
+    CompletableFuture<HttpResponse<String>> first = sendAsync(request("/orders/1").GET().build());
+    worker.reply(worker.awaitInvocation("api::f"), json("{'body':'first'}"));
+    assertThat(first.join().body()).as("the first route still serves").isEqualTo("\"first\"");
+  }
+
+  @Test
+  void failingOrMissingFunctionGives500WithTheErrorAndAnErrorId() {
     III iii = worker();
     route(
         iii,
@@ -261,20 +297,25 @@ class RestApiTest extends RestApiSupportTest {
         "boom",
         "api::boom",
         in -> {
-          throw new IIIException("bad_thing", "secret detail");
+          throw new IIIException("bad_thing", "the detail");
         });
     route(iii, "GET", "ghost", "api::ghost");
 
-    for (String path : List.of("/boom", "/ghost")) {
-      HttpResponse<String> response = get(path);
-      assertThat(response.statusCode()).as(path).isEqualTo(500);
+    HttpResponse<String> boom = get("/boom");
+    HttpResponse<String> ghost = get("/ghost");
+
+    for (HttpResponse<String> response : List.of(boom, ghost)) {
+      assertThat(response.statusCode()).isEqualTo(500);
       assertThat(response.headers().firstValue("content-type")).hasValue("application/json");
-      JsonNode error = body(response);
-      assertThat(keys(error)).containsExactly("error", "error_id");
-      assertThat(error.get("error").asString()).isEqualTo("internal server error");
-      assertThat(error.get("error_id").asString()).matches("[0-9a-f]{1,12}");
-      assertThat(response.body()).doesNotContain("secret");
+      assertThat(keys(body(response))).containsExactly("error");
+      assertThat(keys(body(response).get("error"))).containsExactly("code", "error_id", "message");
+      assertThat(body(response).at("/error/error_id").asString()).matches("[0-9a-f]{1,12}");
     }
+    assertThat(body(boom).at("/error/code").asString()).isEqualTo("bad_thing");
+    assertThat(body(boom).at("/error/message").asString()).isEqualTo("the detail");
+    assertThat(body(ghost).at("/error/code").asString()).isEqualTo("function_not_found");
+    assertThat(body(ghost).at("/error/message").asString())
+        .isEqualTo("Function api::ghost not found");
   }
 
   @Test
@@ -294,25 +335,53 @@ class RestApiTest extends RestApiSupportTest {
     iii.registerFunction(
         "cond::boom",
         in -> {
-          throw new IllegalStateException("condition failed");
+          throw new IIIException("COND", "nope");
         });
     iii.registerTrigger(
         "http",
         "api::handler",
-        Map.of("api_path", "guarded", "http_method", "GET", "_condition_path", "cond::flag"));
+        Map.of("api_path", "guarded", "http_method", "GET", "condition_function_id", "cond::flag"));
     iii.registerTrigger(
         "http",
         "api::handler",
-        Map.of("api_path", "broken", "http_method", "GET", "_condition_path", "cond::boom"));
+        Map.of("api_path", "broken", "http_method", "GET", "condition_function_id", "cond::boom"));
     sync(iii);
 
     assertThat(get("/guarded?go=yes").body()).isEqualTo("\"handled\"");
     HttpResponse<String> skipped = get("/guarded?go=no");
     assertThat(skipped.statusCode()).isEqualTo(422);
     assertThat(body(skipped))
-        .isEqualTo(parse(json("{'error':'Request condition not met','skipped':true}")));
+        .isEqualTo(
+            parse(
+                json(
+                    "{'error':{'code':'CONDITION_NOT_MET','message':'Request condition not met'},"
+                        + "'skipped':true}")));
     HttpResponse<String> broken = get("/broken");
     assertThat(broken.statusCode()).isEqualTo(500);
-    assertThat(body(broken).get("error").asString()).isEqualTo("internal server error");
+    assertThat(body(broken).at("/error/code").asString()).isEqualTo("COND");
+    assertThat(body(broken).at("/error/message").asString()).isEqualTo("nope");
+    assertThat(body(broken).at("/error/error_id").asString()).isNotEmpty();
+  }
+
+  @Test
+  void theDeprecatedConditionKeyStillGuardsTheRouteWithAWarning() {
+    III iii = worker();
+    iii.registerFunction("api::handler", in -> Map.of("body", "handled"));
+    iii.registerFunction("cond::no", in -> false);
+    try (EngineLogCapture logs = new EngineLogCapture()) {
+      Trigger trigger =
+          iii.registerTrigger(
+              "http",
+              "api::handler",
+              Map.of("api_path", "old", "http_method", "GET", "_condition_path", "cond::no"));
+      sync(iii);
+
+      assertThat(logs.warnings())
+          .filteredOn(line -> line.contains(trigger.id()))
+          .singleElement()
+          .asString()
+          .contains("_condition_path", "ignore", "condition_function_id");
+    }
+    assertThat(get("/old").statusCode()).isEqualTo(422);
   }
 }

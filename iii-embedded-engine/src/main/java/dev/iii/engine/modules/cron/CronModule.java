@@ -29,14 +29,20 @@ import tools.jackson.databind.node.ObjectNode;
  * {@link CronExpression}).
  *
  * <p>Each trigger is one job on the engine scheduler. A tick computes its event, checks the
- * optional {@code _condition_path} function, and calls the bound function; the next fire time is
- * computed only once that call has ended, so runs of one job never overlap and ticks missed during
- * a long run are skipped, not queued — as in the official engine.
+ * optional {@code condition_function_id} function, and calls the bound function with the trigger's
+ * metadata; the next fire time is computed only once that call has ended, so runs of one job never
+ * overlap and ticks missed during a long run are skipped, not queued — as in the official engine.
+ *
+ * <p>Concurrency: the job map is concurrent; each job's state changes only on the scheduler thread
+ * or in its call's completion, and its flags are volatile.
  */
 public final class CronModule implements EngineModule {
 
   /** The trigger type id. */
   public static final String TRIGGER_TYPE = "cron";
+
+  /** The condition key of iii 0.8.3, which engines since 0.9.0 ignore. */
+  static final String DEPRECATED_CONDITION_KEY = "_condition_path";
 
   private static final Logger log = LoggerFactory.getLogger(CronModule.class);
 
@@ -120,18 +126,28 @@ public final class CronModule implements EngineModule {
 
     @Override
     public void register(Trigger trigger) {
-      CronExpression schedule = parse(trigger);
+      // Checked in the official engine's order, with its messages.
+      JsonNode node = trigger.config().path("expression");
+      String expression = node.isString() ? node.asString() : "";
+      if (expression.isEmpty()) {
+        throw new InvalidTriggerException("Cron expression is required");
+      }
       if (jobs.containsKey(trigger.id())) {
         throw new InvalidTriggerException("Cron job '" + trigger.id() + "' is already registered");
       }
-      JsonNode condition = trigger.config().path("_condition_path");
+      CronExpression schedule;
+      try {
+        schedule = CronExpression.parse(expression);
+      } catch (IllegalArgumentException e) {
+        throw new InvalidTriggerException(
+            "Invalid cron expression '" + expression + "': Invalid expression: " + e.getMessage());
+      }
       Job job =
           new Job(
-              trigger.id(),
-              trigger.functionId(),
-              condition.isString() ? condition.asString() : null,
-              schedule);
-      jobs.put(trigger.id(), job);
+              trigger.id(), trigger.functionId(), condition(trigger), trigger.metadata(), schedule);
+      if (jobs.putIfAbsent(trigger.id(), job) != null) {
+        throw new InvalidTriggerException("Cron job '" + trigger.id() + "' is already registered");
+      }
       log.info("Cron job {} ({}) -> {}", trigger.id(), schedule, trigger.functionId());
       job.scheduleNext(Instant.now());
     }
@@ -145,18 +161,27 @@ public final class CronModule implements EngineModule {
       }
     }
 
-    private CronExpression parse(Trigger trigger) {
-      JsonNode node = trigger.config().path("expression");
-      String expression = node.isString() ? node.asString() : "";
-      if (expression.isEmpty()) {
-        throw new InvalidTriggerException("Cron expression is required");
+    /**
+     * The condition function: {@code condition_function_id}, or the deprecated {@code
+     * _condition_path} this engine once read (with a warning, since real engines ignore it).
+     */
+    private @Nullable String condition(Trigger trigger) {
+      JsonNode current = trigger.config().path("condition_function_id");
+      JsonNode deprecated = trigger.config().path(DEPRECATED_CONDITION_KEY);
+      if (deprecated.isString()) {
+        log.warn(
+            "cron trigger {} for {} uses the deprecated config key {}: real iii engines (0.9.0 and"
+                + " later) ignore it and run {} on every tick; use condition_function_id{}",
+            trigger.id(),
+            trigger.functionId(),
+            DEPRECATED_CONDITION_KEY,
+            trigger.functionId(),
+            current.isString() ? " (which this trigger also sets, and which wins)" : "");
       }
-      try {
-        return CronExpression.parse(expression);
-      } catch (IllegalArgumentException e) {
-        throw new InvalidTriggerException(
-            "Invalid cron expression '" + expression + "': " + e.getMessage());
+      if (current.isString()) {
+        return current.asString();
       }
+      return deprecated.isString() ? deprecated.asString() : null;
     }
   }
 
@@ -166,6 +191,7 @@ public final class CronModule implements EngineModule {
     private final String id;
     private final String functionId;
     private final @Nullable String conditionFunctionId;
+    private final @Nullable JsonNode metadata;
     private final CronExpression schedule;
     private volatile boolean cancelled;
     private volatile @Nullable ScheduledFuture<?> timer;
@@ -174,10 +200,12 @@ public final class CronModule implements EngineModule {
         String id,
         String functionId,
         @Nullable String conditionFunctionId,
+        @Nullable JsonNode metadata,
         CronExpression schedule) {
       this.id = id;
       this.functionId = functionId;
       this.conditionFunctionId = conditionFunctionId;
+      this.metadata = metadata;
       this.schedule = schedule;
     }
 
@@ -218,7 +246,7 @@ public final class CronModule implements EngineModule {
                 log.debug("Cron job {} -> {}", id, functionId);
                 return context()
                     .invocations()
-                    .call(functionId, event)
+                    .call(functionId, event, metadata)
                     .handle(
                         (result, error) -> {
                           if (error != null) {
@@ -234,7 +262,10 @@ public final class CronModule implements EngineModule {
           .whenComplete((ignored, error) -> scheduleNext(scheduled));
     }
 
-    /** Only a JSON {@code false} skips the tick; a failing condition skips it too. */
+    /**
+     * Only a JSON {@code false} skips the tick; a failing condition skips it too. Called without
+     * the trigger's metadata, as the official engine calls conditions.
+     */
     private CompletableFuture<Boolean> checkCondition(ObjectNode event) {
       String condition = conditionFunctionId;
       if (condition == null) {

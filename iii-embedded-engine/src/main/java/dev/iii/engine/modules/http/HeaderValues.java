@@ -4,7 +4,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Response headers a function asked for, kept only when they are valid HTTP. */
+/** Response headers a function asked for, kept only when they are valid HTTP. Stateless. */
 final class HeaderValues {
 
   private static final Logger log = LoggerFactory.getLogger(HeaderValues.class);
@@ -19,6 +19,15 @@ final class HeaderValues {
       return;
     }
     headers.set(name, value);
+  }
+
+  /** Adds a header (a name may repeat), or skips it when the name or value is not valid HTTP. */
+  static void addIfValid(HttpHeaders headers, String name, String value) {
+    if (!isToken(name) || !isValue(value)) {
+      log.debug("Skipped invalid response header {}", name);
+      return;
+    }
+    headers.add(name, value);
   }
 
   /**

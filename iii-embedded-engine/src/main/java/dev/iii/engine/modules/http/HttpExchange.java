@@ -1,16 +1,13 @@
 package dev.iii.engine.modules.http;
 
-import static dev.iii.engine.modules.http.HttpResultMapper.internalError;
-
 import dev.iii.engine.modules.ModuleContext;
 import dev.iii.engine.modules.channels.Channel;
 import dev.iii.engine.modules.channels.ChannelRegistry;
 import dev.iii.engine.modules.channels.ChannelSlot;
 import dev.iii.protocol.ChannelRef;
-import io.netty.handler.codec.http.DefaultHttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -27,20 +24,23 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * One matched request. Its response is decided once, by whichever comes first: the timeout, a
- * condition that refuses, the function's non-null result or error, or the response channel (its
- * first binary item or its end).
+ * One matched request, through the official engine's stages: the configured (global) middleware,
+ * the body, the route's condition, the route's middleware, then the function. Its response is
+ * decided once, by whichever comes first: the timeout, a stage that answers (a middleware's
+ * response, a refusing condition, an error), the function's non-null result, or the response
+ * channel (its first binary item or its end).
  *
  * <p>The function gets two channel refs, {@code request_body} and {@code response}, which most
  * functions never open. So they are only {@linkplain ChannelRegistry#reserve reserved}: a channel
  * is built when a worker first connects to it, and only then does the engine take its own end (it
- * closes a body-less request's writer, or starts reading the response). A non-JSON body is the
- * exception: it streams into a channel built at once, as it arrives. Whatever is left is forgotten
- * when the response is decided.
+ * writes a JSON body read whole into the request channel and closes it, or starts reading the
+ * response). A non-JSON body is the exception: it streams into a channel built once the global
+ * middleware let the request through, as it arrives. Whatever is left is forgotten when the
+ * response is decided.
  *
- * <p>Concurrency: the steps run on the HTTP connection's event loop, the worker connections' event
- * loops and the timer thread; {@code decision} (first wins) orders them, and the channel ids are
- * published through volatile fields before the refs are handed out.
+ * <p>Concurrency: the stages run on the HTTP connection's event loop, the worker connections' event
+ * loops and timer threads, one after another; {@code decision} (first wins) orders the outcome, and
+ * the fields a later stage reads are volatile or published before the refs are handed out.
  */
 final class HttpExchange {
 
@@ -49,88 +49,75 @@ final class HttpExchange {
   /** Items a request's channels buffer, as in the official engine. */
   private static final int CHANNEL_BUFFER = 64;
 
+  private static final byte[] NO_BODY = new byte[0];
+
+  private final ExchangeSettings settings;
   private final ModuleContext context;
-  private final HttpResponseWriter writer;
-  private final Duration timeout;
   private final HttpServerRequest request;
   private final QueryStringDecoder uri;
   private final RouteTable.Found found;
   private final HttpRoute route;
+  private final String method;
   private final CompletableFuture<HttpOutcome> decision = new CompletableFuture<>();
   private final AtomicReference<@Nullable ResponseChannelReader> reader = new AtomicReference<>();
+  private final Disposable.Composite work = Disposables.composite();
 
-  /** The channel a non-JSON body streams into, built when the request arrives. */
+  /** The channel a non-JSON body streams into, built once the body is read. */
   private volatile @Nullable Channel bodyChannel;
 
+  /** A JSON body, read whole, for the request channel. */
+  private volatile byte[] wholeBody = NO_BODY;
+
+  private volatile HttpRequestMapper.@Nullable Parts parts;
   private volatile @Nullable String requestChannelId;
   private volatile @Nullable String responseChannelId;
 
   HttpExchange(
-      ModuleContext context,
-      HttpResponseWriter writer,
-      Duration timeout,
+      ExchangeSettings settings,
       HttpServerRequest request,
       QueryStringDecoder uri,
       RouteTable.Found found) {
-    this.context = context;
-    this.writer = writer;
-    this.timeout = timeout;
+    this.settings = settings;
+    this.context = settings.context();
     this.request = request;
     this.uri = uri;
     this.found = found;
     this.route = found.route();
+    this.method = request.method().name();
   }
 
   /** Serves the request; the returned {@code Mono} ends once the response is written. */
   Mono<Void> run(HttpServerResponse response) {
-    Disposable timer =
-        Schedulers.parallel().schedule(this::timeOut, timeout.toMillis(), TimeUnit.MILLISECONDS);
-    Disposable pump = Disposables.disposed();
-    Mono<JsonNode> body;
-    if (HttpRequestMapper.isJson(request)) {
-      // A JSON body is parsed into the input; its channel carries nothing.
-      body =
-          request
-              .receive()
-              .aggregate()
-              .asByteArray()
-              .map(HttpRequestMapper::parseBody)
-              .defaultIfEmpty(HttpRequestMapper.nullNode());
-    } else {
-      if (HttpRequestMapper.hasBody(request)) {
-        Channel channel = context.channels().create(CHANNEL_BUFFER);
-        bodyChannel = channel;
-        requestChannelId = channel.id();
-        pump = HttpRequestMapper.pumpBody(request, channel.takeWriter().orElseThrow(), route);
-      }
-      body = Mono.just(HttpRequestMapper.nullNode());
+    long timeoutMs = settings.timeout().toMillis();
+    work.add(Schedulers.parallel().schedule(this::timeOut, timeoutMs, TimeUnit.MILLISECONDS));
+    HttpRequestMapper.Parts requestParts;
+    try {
+      requestParts = HttpRequestMapper.parts(request, uri, found);
+    } catch (IllegalArgumentException e) {
+      // Netty decodes the query lazily; a malformed one is refused before any stage runs, as the
+      // official engine's query extractor does.
+      requestParts = null;
+      decision.complete(
+          HttpResultMapper.text(
+              HttpResponseStatus.BAD_REQUEST, "Failed to deserialize query string"));
     }
-    Disposable bodyPump = pump;
-    Disposable start =
-        body.subscribe(
-            parsed -> {
-              try {
-                invoke(parsed);
-              } catch (RuntimeException e) {
-                decision.complete(internalError(route, "the engine", e));
-              }
-            },
-            error -> decision.complete(internalError(route, "reading the request body", error)));
+    if (requestParts != null) {
+      parts = requestParts;
+      guarded(() -> middleware(settings.globalMiddleware(), this::readBody));
+    }
     return Mono.fromFuture(decision, true)
         .flatMap(
             outcome -> {
               // As in the official engine: once the response is decided nobody new may
               // connect; ends already taken (a worker streaming the body) keep working.
               forgetChannels();
-              return writer.send(request, response, outcome);
+              return settings.writer().send(request, response, outcome);
             })
         .doFinally(
             signal -> {
               // First, so that no response reader can be set up after the one read below.
               forgetChannels();
-              timer.dispose();
-              start.dispose();
-              bodyPump.dispose();
+              work.dispose();
               ResponseChannelReader current = reader.get();
               if (current != null) {
                 current.dispose();
@@ -146,7 +133,7 @@ final class HttpExchange {
           route.apiPath(),
           route.triggerId(),
           route.functionId(),
-          timeout.toMillis());
+          settings.timeout().toMillis());
     }
   }
 
@@ -161,24 +148,74 @@ final class HttpExchange {
     }
   }
 
-  /** Runs the condition, if any, then the function. */
-  private void invoke(JsonNode body) {
-    ObjectNode input;
-    try {
-      input = HttpRequestMapper.input(request, uri, found, body);
-    } catch (IllegalArgumentException e) {
-      // Netty decodes the query lazily; a malformed one is the client's error, as in the
-      // official engine.
-      decision.complete(
-          HttpResultMapper.text(
-              HttpResponseStatus.BAD_REQUEST, "Failed to deserialize query string"));
+  /** Runs middleware functions, then {@code next} unless one answered the request. */
+  private void middleware(List<String> functionIds, Runnable next) {
+    if (functionIds.isEmpty()) {
+      next.run();
       return;
     }
+    HttpRequestMapper.Parts current = requireParts();
+    ObjectNode input = HttpMiddleware.input(HttpRequestMapper.middlewareRequest(current, method));
+    settings
+        .middleware()
+        .run(route, functionIds, input, decision::isDone)
+        .whenComplete(
+            (outcome, failure) -> {
+              if (failure != null) {
+                decision.complete(HttpErrors.failed(route, "middleware", failure));
+              } else if (outcome != null) {
+                decision.complete(outcome);
+              } else if (!decision.isDone()) {
+                guarded(next);
+              }
+            });
+  }
+
+  /** Reads the body: a JSON one whole, any other streams into a channel as it arrives. */
+  private void readBody() {
+    if (HttpRequestMapper.isJson(request)) {
+      work.add(
+          HttpRequestMapper.readWhole(request, settings.jsonBodyLimit())
+              .defaultIfEmpty(NO_BODY)
+              .subscribe(
+                  bytes -> {
+                    wholeBody = bytes;
+                    guarded(() -> checkCondition(HttpRequestMapper.parseBody(bytes)));
+                  },
+                  this::bodyFailed));
+      return;
+    }
+    if (HttpRequestMapper.hasBody(request)) {
+      Channel channel = context.channels().create(CHANNEL_BUFFER);
+      bodyChannel = channel;
+      requestChannelId = channel.id();
+      if (decision.isDone()) {
+        forgetChannels(); // decided meanwhile: whoever forgot the channels may have missed it
+        return;
+      }
+      work.add(HttpRequestMapper.pumpBody(request, channel.takeWriter().orElseThrow(), route));
+    }
+    checkCondition(HttpRequestMapper.nullNode());
+  }
+
+  private void bodyFailed(Throwable error) {
+    if (error instanceof HttpRequestMapper.BodyTooLarge) {
+      decision.complete(HttpErrors.payloadTooLarge(settings.jsonBodyLimit()));
+    } else {
+      decision.complete(HttpErrors.failed(route, "reading the request body", error));
+    }
+  }
+
+  /** Runs the condition, if any, then the route's middleware and the function. */
+  private void checkCondition(JsonNode body) {
+    ObjectNode input = HttpRequestMapper.input(requireParts(), route, method, body);
+    Runnable proceed = () -> middleware(route.middlewareFunctionIds(), () -> invokeFunction(input));
     String conditionId = route.conditionFunctionId();
     if (conditionId == null) {
-      invokeFunction(input);
+      proceed.run();
       return;
     }
+    // The official engine calls conditions without the trigger's metadata.
     context
         .invocations()
         .call(conditionId, input.deepCopy())
@@ -188,15 +225,11 @@ final class HttpExchange {
                 return;
               }
               if (error != null) {
-                decision.complete(internalError(route, "condition " + conditionId, error));
+                decision.complete(HttpErrors.failed(route, "condition " + conditionId, error));
               } else if (result != null && result.isBoolean() && !result.asBoolean()) {
-                decision.complete(
-                    HttpResultMapper.json(
-                        HttpResponseStatus.UNPROCESSABLE_ENTITY,
-                        new DefaultHttpHeaders(),
-                        HttpResultMapper.CONDITION_NOT_MET));
+                decision.complete(HttpErrors.conditionNotMet());
               } else {
-                invokeFunction(input);
+                guarded(proceed);
               }
             });
   }
@@ -209,7 +242,12 @@ final class HttpExchange {
     if (streaming != null) {
       requestRef = streaming.ref(ChannelRef.Direction.READ);
     } else {
-      ChannelSlot slot = channels.reserve(CHANNEL_BUFFER, HttpExchange::endWithoutData);
+      byte[] body = wholeBody;
+      ChannelSlot slot =
+          channels.reserve(
+              CHANNEL_BUFFER,
+              channel ->
+                  HttpRequestMapper.writeWhole(channel.takeWriter().orElseThrow(), body, route));
       requestChannelId = slot.id();
       requestRef = slot.ref(ChannelRef.Direction.READ);
     }
@@ -225,16 +263,33 @@ final class HttpExchange {
     input.putPOJO("response", responseSlot.ref(ChannelRef.Direction.WRITE));
     context
         .invocations()
-        .call(route.functionId(), input)
+        .call(route.functionId(), input, route.metadata())
         .whenComplete(
             (result, failure) -> {
               if (failure != null) {
-                decision.complete(internalError(route, route.functionId(), failure));
+                decision.complete(HttpErrors.failed(route, route.functionId(), failure));
               } else if (result != null && !result.isNull()) {
                 decision.complete(HttpResultMapper.direct(result));
               }
               // A null result: the response channel decides (streaming mode).
             });
+  }
+
+  /** Runs a stage; an engine bug in it answers the request instead of leaving it hanging. */
+  private void guarded(Runnable stage) {
+    try {
+      stage.run();
+    } catch (RuntimeException e) {
+      decision.complete(HttpErrors.failed(route, "the engine", e));
+    }
+  }
+
+  private HttpRequestMapper.Parts requireParts() {
+    HttpRequestMapper.Parts current = parts;
+    if (current == null) {
+      throw new IllegalStateException("request parts not read yet");
+    }
+    return current;
   }
 
   /**
@@ -252,10 +307,5 @@ final class HttpExchange {
             channelReader.dispose();
           }
         });
-  }
-
-  /** The request body channel of a request without a streamed body: it ends without data. */
-  private static void endWithoutData(Channel channel) {
-    channel.takeWriter().orElseThrow().close();
   }
 }

@@ -2,15 +2,19 @@ package dev.iii.engine.modules.http;
 
 import dev.iii.engine.modules.channels.ChannelItem;
 import dev.iii.engine.modules.channels.ChannelWriterEnd;
+import dev.iii.protocol.Limits;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.io.ByteArrayOutputStream;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -34,7 +38,10 @@ final class HttpRequestMapper {
 
   private HttpRequestMapper() {}
 
-  /** Whether the request's body is JSON: it is parsed into the input, not streamed. */
+  /**
+   * Whether the request's body is JSON: it is read whole, parsed into the input and also handed to
+   * the request channel.
+   */
   static boolean isJson(HttpServerRequest request) {
     String contentType = request.requestHeaders().get(HttpHeaderNames.CONTENT_TYPE);
     return contentType != null && contentType.contains("application/json");
@@ -54,35 +61,91 @@ final class HttpRequestMapper {
   }
 
   /**
-   * The function's input, without the channel references (what a condition sees).
+   * The parts of a request every stage sees: {@code query_params} (the last value of a repeated
+   * name), {@code path_params} and {@code headers} (lower-case names, values that are not visible
+   * ASCII as empty strings).
    *
    * @throws IllegalArgumentException when the query string is malformed (Netty decodes it lazily)
    */
-  static ObjectNode input(
-      HttpServerRequest request, QueryStringDecoder uri, RouteTable.Found found, JsonNode body) {
-    HttpRoute route = found.route();
-    ObjectNode input = JSON.objectNode();
-    ObjectNode query = input.putObject("query_params");
+  record Parts(ObjectNode queryParams, ObjectNode pathParams, ObjectNode headers) {}
+
+  static Parts parts(HttpServerRequest request, QueryStringDecoder uri, RouteTable.Found found) {
+    ObjectNode query = JSON.objectNode();
     for (Map.Entry<String, List<String>> parameter : uri.parameters().entrySet()) {
       List<String> values = parameter.getValue();
       query.put(parameter.getKey(), values.isEmpty() ? "" : values.get(values.size() - 1));
     }
-    ObjectNode pathParams = input.putObject("path_params");
+    ObjectNode pathParams = JSON.objectNode();
     found.pathParams().forEach(pathParams::put);
-    ObjectNode headers = input.putObject("headers");
+    ObjectNode headers = JSON.objectNode();
     for (Map.Entry<String, String> header : request.requestHeaders()) {
       headers.put(
           header.getKey().toLowerCase(Locale.ROOT),
           HeaderValues.visibleAsciiOrEmpty(header.getValue()));
     }
+    return new Parts(query, pathParams, headers);
+  }
+
+  /** The {@code request} a middleware function gets, keys sorted as the official engine's. */
+  static ObjectNode middlewareRequest(Parts parts, String method) {
+    ObjectNode request = JSON.objectNode();
+    request.set("headers", parts.headers());
+    request.put("method", method);
+    request.set("path_params", parts.pathParams());
+    request.set("query_params", parts.queryParams());
+    return request;
+  }
+
+  /** The function's input, without the channel references (what a condition sees). */
+  static ObjectNode input(Parts parts, HttpRoute route, String method, JsonNode body) {
+    ObjectNode input = JSON.objectNode();
+    input.set("query_params", parts.queryParams());
+    input.set("path_params", parts.pathParams());
+    input.set("headers", parts.headers());
     input.put("path", route.apiPath());
-    input.put("method", request.method().name());
+    input.put("method", method);
     input.set("body", body);
     ObjectNode trigger = input.putObject("trigger");
     trigger.put("type", RestApiModule.TRIGGER_TYPE);
     trigger.put("path", route.apiPath());
     trigger.put("method", route.method());
     return input;
+  }
+
+  /**
+   * Reads a JSON body whole, up to {@code limit} bytes: a larger one (by its {@code content-length}
+   * or as it arrives) fails with {@link BodyTooLarge}, so that nobody can make the engine buffer
+   * without bound.
+   */
+  static Mono<byte[]> readWhole(HttpServerRequest request, int limit) {
+    String length = request.requestHeaders().get(HttpHeaderNames.CONTENT_LENGTH);
+    if (length != null
+        && length.trim().matches("\\d{1,18}")
+        && Long.parseLong(length.trim()) > limit) {
+      return Mono.error(new BodyTooLarge());
+    }
+    return request
+        .receive()
+        .asByteArray()
+        .reduceWith(
+            ByteArrayOutputStream::new,
+            (buffer, chunk) -> {
+              if (buffer.size() + (long) chunk.length > limit) {
+                throw new BodyTooLarge();
+              }
+              buffer.writeBytes(chunk);
+              return buffer;
+            })
+        .map(ByteArrayOutputStream::toByteArray);
+  }
+
+  /** A request body over the engine's limit. */
+  static final class BodyTooLarge extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    BodyTooLarge() {
+      super("request body too large", null, false, false);
+    }
   }
 
   /**
@@ -100,6 +163,27 @@ final class HttpRequestMapper {
             null,
             error ->
                 log.debug("Request body for {} stopped: {}", route.functionId(), error.toString()));
+  }
+
+  /**
+   * Writes a body read whole into a request channel and ends it, as the official engine does for
+   * JSON bodies. Chunked as the SDKs write channel data, so no single frame gets large; the writes
+   * are queued at once (the bytes are in memory anyway) and the reader takes them at its pace.
+   */
+  static void writeWhole(ChannelWriterEnd writer, byte[] body, HttpRoute route) {
+    for (int from = 0; from < body.length; from += Limits.CHANNEL_CHUNK_BYTES) {
+      int to = Math.min(body.length, from + Limits.CHANNEL_CHUNK_BYTES);
+      writer
+          .write(ChannelItem.binary(Arrays.copyOfRange(body, from, to)))
+          .subscribe(
+              null,
+              error ->
+                  log.debug(
+                      "Request body for {} not delivered: {}",
+                      route.functionId(),
+                      error.toString()));
+    }
+    writer.close();
   }
 
   /** A JSON body as a tree; an empty or unparsable one is {@code null}, as in the engine. */

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.JsonNode;
 
 /**
  * One armed {@code http} trigger: a method and path bound to a function.
@@ -15,6 +16,9 @@ import org.jspecify.annotations.Nullable;
  * @param method the upper-case HTTP method
  * @param segments the path's segments, without the leading {@code /} ({@code /} has none)
  * @param conditionFunctionId the function deciding whether a request proceeds, or {@code null}
+ * @param middlewareFunctionIds the route's middleware, called in order after the condition
+ * @param metadata the trigger's metadata, handed to the function with every request, or {@code
+ *     null}
  */
 record HttpRoute(
     String triggerId,
@@ -22,7 +26,9 @@ record HttpRoute(
     String apiPath,
     String method,
     List<Segment> segments,
-    @Nullable String conditionFunctionId) {
+    @Nullable String conditionFunctionId,
+    List<String> middlewareFunctionIds,
+    @Nullable JsonNode metadata) {
 
   /**
    * One path segment.
@@ -36,6 +42,7 @@ record HttpRoute(
 
   HttpRoute {
     segments = List.copyOf(segments);
+    middlewareFunctionIds = List.copyOf(middlewareFunctionIds);
   }
 
   /** The route table key, {@code METHOD:path} with leading slashes stripped. */
@@ -112,20 +119,41 @@ record HttpRoute(
   }
 
   /**
-   * Whether two routes cannot live in one router: after a common prefix they have parameters at the
-   * same position with different names (the official router refuses those).
+   * Why this route cannot live next to {@code other} (a route with another key), or {@code null}
+   * when it can. The official router matches by position, so routes of one shape (static segments
+   * equal, parameters at the same places) are one route to it: for the same method the official
+   * engine refuses the second with this message; across methods it accepts them unless their
+   * parameter names differ, and then its router fails, so this engine refuses that too.
    */
-  static boolean conflicts(List<Segment> a, List<Segment> b) {
-    for (int i = 0; i < Math.min(a.size(), b.size()); i++) {
-      Segment x = a.get(i);
-      Segment y = b.get(i);
-      if (x.param() != y.param()) {
-        return false;
-      }
-      if (!x.text().equals(y.text())) {
-        return x.param();
-      }
+  @Nullable String conflictWith(HttpRoute other) {
+    if (segments.size() != other.segments.size()) {
+      return null;
     }
-    return false;
+    boolean sameNames = true;
+    for (int i = 0; i < segments.size(); i++) {
+      Segment mine = segments.get(i);
+      Segment theirs = other.segments.get(i);
+      if (mine.param() != theirs.param()) {
+        return null;
+      }
+      boolean sameText = mine.text().equals(theirs.text());
+      if (!mine.param() && !sameText) {
+        return null;
+      }
+      sameNames &= sameText;
+    }
+    if (!method.equals(other.method) && sameNames) {
+      return null;
+    }
+    return "Route '"
+        + method
+        + " "
+        + apiPath
+        + "' conflicts with already-registered route '"
+        + other.method
+        + " "
+        + other.apiPath
+        + "': routes with identical structure but different path-parameter names are not"
+        + " supported";
   }
 }

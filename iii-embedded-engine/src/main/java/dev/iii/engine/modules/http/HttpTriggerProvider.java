@@ -3,6 +3,7 @@ package dev.iii.engine.modules.http;
 import dev.iii.engine.registry.InvalidTriggerException;
 import dev.iii.engine.registry.Trigger;
 import dev.iii.engine.registry.TriggerProvider;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.jspecify.annotations.Nullable;
@@ -11,10 +12,14 @@ import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
 
 /**
- * Arms {@code http} triggers: reads {@code api_path}, {@code http_method} (GET by default) and
- * {@code _condition_path} and puts the route in the table, live at once.
+ * Arms {@code http} triggers: reads {@code api_path}, {@code http_method} (GET by default), {@code
+ * condition_function_id} and {@code middleware_function_ids}, and puts the route in the table, live
+ * at once. Stateless apart from the route table, which is thread-safe.
  */
 final class HttpTriggerProvider implements TriggerProvider {
+
+  /** The condition key of iii 0.8.3, which engines since 0.9.0 ignore. */
+  static final String DEPRECATED_CONDITION_KEY = "_condition_path";
 
   private static final Logger log = LoggerFactory.getLogger(HttpTriggerProvider.class);
 
@@ -48,15 +53,21 @@ final class HttpTriggerProvider implements TriggerProvider {
     try {
       segments = HttpRoute.parse(path);
     } catch (IllegalArgumentException e) {
-      throw refused(path, e);
+      throw new InvalidTriggerException("invalid api_path '" + path + "': " + e.getMessage());
     }
     HttpRoute route =
         new HttpRoute(
-            trigger.id(), trigger.functionId(), path, method, segments, condition(config));
-    try {
-      routes.put(route);
-    } catch (IllegalArgumentException e) {
-      throw refused(path, e);
+            trigger.id(),
+            trigger.functionId(),
+            path,
+            method,
+            segments,
+            condition(trigger),
+            middleware(config.path("middleware_function_ids")),
+            trigger.metadata());
+    String conflict = routes.put(route);
+    if (conflict != null) {
+      throw new InvalidTriggerException(conflict);
     }
     log.debug("http trigger {}: {} {} -> {}", trigger.id(), method, path, trigger.functionId());
   }
@@ -66,13 +77,41 @@ final class HttpTriggerProvider implements TriggerProvider {
     routes.removeTrigger(trigger.id());
   }
 
-  private static @Nullable String condition(JsonNode config) {
-    JsonNode condition = config.path("_condition_path");
-    return condition.isString() ? condition.asString() : null;
+  /**
+   * The condition function: {@code condition_function_id}, or the deprecated {@code
+   * _condition_path} this engine once read (with a warning, since real engines ignore it).
+   */
+  static @Nullable String condition(Trigger trigger) {
+    JsonNode config = trigger.config();
+    JsonNode current = config.path("condition_function_id");
+    JsonNode deprecated = config.path(DEPRECATED_CONDITION_KEY);
+    if (deprecated.isString()) {
+      log.warn(
+          "{} trigger {} for {} uses the deprecated config key {}: real iii engines (0.9.0 and"
+              + " later) ignore it and run {} unconditionally; use condition_function_id{}",
+          trigger.triggerType(),
+          trigger.id(),
+          trigger.functionId(),
+          DEPRECATED_CONDITION_KEY,
+          trigger.functionId(),
+          current.isString() ? " (which this trigger also sets, and which wins)" : "");
+    }
+    if (current.isString()) {
+      return current.asString();
+    }
+    return deprecated.isString() ? deprecated.asString() : null;
   }
 
-  private static InvalidTriggerException refused(String path, IllegalArgumentException cause) {
-    // The registry's log line names the trigger and its function.
-    return new InvalidTriggerException("invalid api_path '" + path + "': " + cause.getMessage());
+  /** The route's middleware ids, in order; entries that are not strings are skipped. */
+  private static List<String> middleware(JsonNode ids) {
+    List<String> result = new ArrayList<>();
+    if (ids.isArray()) {
+      for (JsonNode id : ids) {
+        if (id.isString()) {
+          result.add(id.asString());
+        }
+      }
+    }
+    return result;
   }
 }

@@ -2,11 +2,13 @@ package dev.iii.engine.modules.http;
 
 import dev.iii.engine.config.RestApiConfig;
 import dev.iii.engine.modules.ModuleContext;
+import dev.iii.protocol.Limits;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
@@ -19,20 +21,38 @@ import reactor.netty.http.server.HttpServerResponse;
  */
 final class RestApiHandler {
 
-  private final ModuleContext context;
+  /**
+   * The largest JSON body read into memory: the official engine has no limit, but a body this large
+   * could not travel to a worker in one message anyway ({@link Limits#MAX_FRAME_BYTES}).
+   */
+  static final int JSON_BODY_LIMIT = Limits.MAX_FRAME_BYTES;
+
   private final RouteTable routes;
-  private final Duration timeout;
   private final Cors cors;
   private final HttpResponseWriter writer;
   private final RequestLimiter limiter;
+  private final ExchangeSettings settings;
 
   RestApiHandler(ModuleContext context, RouteTable routes, RestApiConfig config) {
-    this.context = context;
     this.routes = routes;
-    this.timeout = config.defaultTimeout();
     this.cors = new Cors(config.cors());
     this.writer = new HttpResponseWriter(cors);
     this.limiter = new RequestLimiter(config.concurrencyRequestLimit());
+    List<String> global = new ArrayList<>();
+    for (RestApiConfig.MiddlewareConfig middleware : config.middleware()) {
+      // Only this phase exists in the official engine; others are never run.
+      if (middleware.phase().equals(HttpMiddleware.PRE_HANDLER)) {
+        global.add(middleware.functionId());
+      }
+    }
+    this.settings =
+        new ExchangeSettings(
+            context,
+            writer,
+            config.defaultTimeout(),
+            new HttpMiddleware(context.invocations(), config.defaultTimeout()),
+            global,
+            JSON_BODY_LIMIT);
   }
 
   /** Answers one request on the HTTP port. */
@@ -47,20 +67,18 @@ final class RestApiHandler {
     String method = request.method().name();
     RouteTable.Match match = routes.match(uri.rawPath(), method);
     if (match instanceof RouteTable.Found found) {
-      return limiter.run(
-          () -> new HttpExchange(context, writer, timeout, request, uri, found).run(response));
+      return limiter.run(() -> new HttpExchange(settings, request, uri, found).run(response));
     }
-    if (match instanceof RouteTable.HeadWithoutRoute) {
-      return writer.send(
-          request, response, HttpResultMapper.text(HttpResponseStatus.NOT_FOUND, "Not Found"));
-    }
-    cors.applyToResponse(request.requestHeaders(), response.responseHeaders());
     if (match instanceof RouteTable.MethodNotAllowed notAllowed) {
+      // The router's own 405: no body, and no envelope (the official fallback only sees 404s).
+      cors.applyToResponse(request.requestHeaders(), response.responseHeaders());
       return response
           .status(HttpResponseStatus.METHOD_NOT_ALLOWED)
           .header(HttpHeaderNames.ALLOW, notAllowed.allow())
           .send();
     }
-    return response.status(HttpResponseStatus.NOT_FOUND).send();
+    // An unknown path, or HEAD on a GET route (which the official router accepts and then finds
+    // no HEAD registration for): the official 404 envelope.
+    return writer.send(request, response, HttpErrors.notFound());
   }
 }

@@ -49,26 +49,23 @@ final class RouteTable {
   private volatile Node root = new Node();
 
   /**
-   * Adds or replaces a route.
+   * Adds or replaces a route, unless another route has its shape (see {@link
+   * HttpRoute#conflictWith}).
    *
-   * @throws IllegalArgumentException when its parameters clash with another route's
+   * @return {@code null} when added, else why not (the official engine's message)
    */
-  synchronized void put(HttpRoute route) {
+  synchronized @Nullable String put(HttpRoute route) {
     for (HttpRoute other : routes.values()) {
-      if (!other.key().equals(route.key())
-          && HttpRoute.conflicts(route.segments(), other.segments())) {
-        throw new IllegalArgumentException(
-            "api_path '"
-                + route.apiPath()
-                + "' conflicts with '"
-                + other.apiPath()
-                + "' of trigger "
-                + other.triggerId()
-                + ": parameters at the same position must have the same name");
+      if (!other.key().equals(route.key())) {
+        String conflict = route.conflictWith(other);
+        if (conflict != null) {
+          return conflict;
+        }
       }
     }
     routes.put(route.key(), route);
     rebuild();
+    return null;
   }
 
   /**

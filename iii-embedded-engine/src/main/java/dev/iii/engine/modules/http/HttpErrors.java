@@ -1,0 +1,143 @@
+package dev.iii.engine.modules.http;
+
+import dev.iii.engine.registry.InvocationError;
+import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Instant;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.node.JsonNodeFactory;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The errors the engine itself answers HTTP requests with, in the official envelope {@code
+ * {"error":{"code","message","error_id"?}}} ({@code error_id} only on 5xx, to find the log line).
+ * Keys are written in sorted order, as the official engine's JSON maps write them. Stateless.
+ */
+final class HttpErrors {
+
+  private static final Logger log = LoggerFactory.getLogger(HttpErrors.class);
+
+  /** The code and message of an engine failure whose details are not the caller's business. */
+  static final String INTERNAL_CODE = "INTERNAL_ERROR";
+
+  static final String INTERNAL_MESSAGE = "internal server error";
+
+  private HttpErrors() {}
+
+  /** 404 for a request no route serves. */
+  static HttpOutcome notFound() {
+    return envelope(HttpResponseStatus.NOT_FOUND, "NOT_FOUND", "Not Found", null, false);
+  }
+
+  /** 422 when the route's condition function answered {@code false}. */
+  static HttpOutcome conditionNotMet() {
+    return envelope(
+        HttpResponseStatus.UNPROCESSABLE_ENTITY,
+        "CONDITION_NOT_MET",
+        "Request condition not met",
+        null,
+        true);
+  }
+
+  /** 504 when a middleware function did not answer in time. */
+  static HttpOutcome middlewareTimeout() {
+    return envelope(
+        HttpResponseStatus.GATEWAY_TIMEOUT,
+        "MIDDLEWARE_TIMEOUT",
+        "Middleware timeout",
+        null,
+        false);
+  }
+
+  /**
+   * 413 when a JSON body is larger than the engine holds in memory (the official engine has no
+   * limit; this one refuses rather than buffer without bound).
+   */
+  static HttpOutcome payloadTooLarge(long limit) {
+    return envelope(
+        HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
+        "PAYLOAD_TOO_LARGE",
+        "Request body is larger than " + limit + " bytes",
+        null,
+        false);
+  }
+
+  /**
+   * 500 for a failed call (handler, condition or middleware): the function's own error code and
+   * message, as the official engine passes them on, plus an {@code error_id} the log line carries
+   * too. A failure that is not a function's error is the engine's own, and its details stay in the
+   * log.
+   *
+   * @param stage what failed, for the log line (e.g. "condition cond::x")
+   */
+  static HttpOutcome failed(HttpRoute route, String stage, Throwable failure) {
+    String errorId = errorId();
+    Throwable cause = unwrap(failure);
+    String code = INTERNAL_CODE;
+    String message = INTERNAL_MESSAGE;
+    if (cause instanceof InvocationError error) {
+      code = error.body().code();
+      message = error.body().message();
+      log.error(
+          "HTTP {} {} (trigger {}): {} failed, error_id {}: {}: {}",
+          route.method(),
+          route.apiPath(),
+          route.triggerId(),
+          stage,
+          errorId,
+          code,
+          message);
+    } else {
+      log.error(
+          "HTTP {} {} (trigger {}): {} failed, error_id {}",
+          route.method(),
+          route.apiPath(),
+          route.triggerId(),
+          stage,
+          errorId,
+          cause);
+    }
+    return envelope(HttpResponseStatus.INTERNAL_SERVER_ERROR, code, message, errorId, false);
+  }
+
+  /** The failure inside the completion wrappers of {@code CompletableFuture}. */
+  private static Throwable unwrap(Throwable failure) {
+    Throwable cause = failure;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  private static HttpOutcome envelope(
+      HttpResponseStatus status,
+      String code,
+      String message,
+      @Nullable String errorId,
+      boolean skipped) {
+    ObjectNode body = JsonNodeFactory.instance.objectNode();
+    ObjectNode error = body.putObject("error");
+    error.put("code", code);
+    if (errorId != null) {
+      error.put("error_id", errorId);
+    }
+    error.put("message", message);
+    if (skipped) {
+      body.put("skipped", true);
+    }
+    return HttpResultMapper.json(
+        status, new DefaultHttpHeaders(), HttpRequestMapper.MAPPER.writeValueAsBytes(body));
+  }
+
+  /** The official engine's error id: the low 48 bits of the Unix time in nanoseconds, in hex. */
+  static String errorId() {
+    Instant now = Instant.now();
+    long nanos = now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    return Long.toHexString(nanos & 0xFFFF_FFFF_FFFFL);
+  }
+}
