@@ -8,8 +8,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * One socket to the engine, from its handshake to its close: what a sent call or an invocation
- * belongs to. Sending is safe from any thread and never blocks; the socket's callbacks are handed
- * to the owning {@link EngineConnection}.
+ * belongs to. Concurrency: sending is safe from any thread and never blocks; the socket's callbacks
+ * (on its I/O thread) are handed to the owning {@link EngineConnection}; the other fields are
+ * volatile.
  */
 public final class Session implements WebSocketListener {
 
@@ -21,6 +22,12 @@ public final class Session implements WebSocketListener {
 
   private volatile @Nullable WebSocket socket;
   private volatile boolean open;
+
+  /** When the last frame arrived ({@link System#nanoTime()}), for the idle timeout. */
+  private volatile long lastInbound = System.nanoTime();
+
+  /** Why this side dropped the socket, if it did (reported as the close's cause). */
+  private volatile @Nullable Throwable abortCause;
 
   Session(EngineConnection connection, int number, PendingCalls.Batch completions) {
     this.connection = connection;
@@ -75,15 +82,30 @@ public final class Session implements WebSocketListener {
     }
   }
 
+  /** Drops the socket at once; its close reports {@code cause}. */
+  void abort(Throwable cause) {
+    if (abortCause == null) {
+      abortCause = cause;
+    }
+    abort();
+  }
+
+  /** When the last frame arrived, in {@link System#nanoTime()} terms. */
+  long lastInbound() {
+    return lastInbound;
+  }
+
   @Override
   public void onOpen(WebSocket opened) {
     socket = opened;
+    lastInbound = System.nanoTime();
     open = true;
     connection.onOpen(this);
   }
 
   @Override
   public void onMessage(WebSocket from, byte[] payload, boolean binary) {
+    lastInbound = System.nanoTime();
     connection.onMessage(this, payload, binary);
   }
 
@@ -97,7 +119,7 @@ public final class Session implements WebSocketListener {
       WebSocket closed, int code, @Nullable String reason, @Nullable Throwable failure) {
     open = false;
     completions.flush();
-    connection.onClosed(this, code, reason, failure);
+    connection.onClosed(this, code, reason, failure != null ? failure : abortCause);
   }
 
   @Override
