@@ -26,7 +26,8 @@ public interface TriggerTypeRef {
 
   /**
    * Registers a function and binds it to a trigger of this type at once. Unregistering the returned
-   * function removes the trigger too.
+   * function removes the trigger too; its {@link FunctionRef#status()} fails when the engine
+   * refuses the function or the trigger.
    */
   default FunctionRef registerFunction(
       String functionId, FunctionHandler handler, @Nullable Object config) {

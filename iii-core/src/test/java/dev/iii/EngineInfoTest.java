@@ -158,4 +158,28 @@ class EngineInfoTest extends ClientTestSupport {
     conn.awaitFrame("unregistertriggertype", "id", "webhook");
     assertThat(bound.status()).succeedsWithin(WAIT);
   }
+
+  @Test
+  void aFunctionBoundThroughATriggerTypeRefFailsWhenItsTriggerIsRefused() {
+    III client = client();
+    TriggerTypeRef webhook =
+        client.registerTriggerType("webhook", "Webhooks", new RecordingHandler());
+    FunctionRef bound = webhook.registerFunction("hooks::on", input -> "ok", Map.of("path", 1));
+    connect(client);
+    Conn conn = engine.awaitConnection(0);
+    JsonNode trigger =
+        conn.awaitFrame(
+            frame ->
+                frame.path("type").asString("").equals("registertrigger")
+                    && frame.path("function_id").asString("").equals("hooks::on"));
+
+    conn.send(
+        "{\"type\":\"triggerregistrationresult\",\"id\":\""
+            + trigger.get("id").asString()
+            + "\",\"trigger_type\":\"webhook\",\"function_id\":\"hooks::on\","
+            + "\"error\":{\"code\":\"trigger_registration_failed\",\"message\":\"bad path\"}}");
+
+    IIIException refused = failure(bound.status());
+    assertThat(refused.errorMessage()).isEqualTo("bad path");
+  }
 }

@@ -203,10 +203,30 @@ public final class Registrar {
         function.unregister();
         throw e;
       }
+      // Fails when the engine refuses either; completes when the function is unregistered.
+      CompletableFuture<Void> status = new CompletableFuture<>();
+      function
+          .status()
+          .whenComplete(
+              (ignored, error) -> {
+                if (error != null) {
+                  status.completeExceptionally(error);
+                } else {
+                  status.complete(null);
+                }
+              });
+      trigger
+          .status()
+          .whenComplete(
+              (ignored, error) -> {
+                if (error != null) {
+                  status.completeExceptionally(error);
+                }
+              });
       return new Registration(
           functionId,
           function.toString(),
-          function.status(),
+          status,
           () -> {
             trigger.unregister();
             function.unregister();
