@@ -28,8 +28,8 @@ import org.slf4j.LoggerFactory;
  * read only the volatile {@link #current()}, {@link #state()}, {@link #workerId()} and {@link
  * #fatalError()}. With no lock to take in any order, there is nothing to deadlock on.
  *
- * <p>Each open session has a {@link Heartbeat}; after a reconnect the engine is first asked, with a
- * {@code reattach}, to retire the previous connection. An engine's refusal of the worker ({@link
+ * <p>Each open session runs a {@link Heartbeat}; after a reconnect the engine is first asked, with
+ * a {@code reattach}, to retire the previous connection. An engine's refusal of the worker ({@link
  * #fail}) ends in {@link ConnectionState#FAILED} without reconnecting.
  */
 public final class EngineConnection {
@@ -59,7 +59,6 @@ public final class EngineConnection {
   private @Nullable Session closing;
   private @Nullable CompletableFuture<Void> closed;
   private @Nullable Timeout reconnectTimer;
-  private @Nullable Heartbeat heartbeat;
 
   /** The worker id and token of the last registered connection, presented after a reconnect. */
   private @Nullable Reattach previous;
@@ -184,7 +183,6 @@ public final class EngineConnection {
           current = null;
           attempting = null;
           workerId = null;
-          stopHeartbeat();
           setState(ConnectionState.DISCONNECTED);
           connectWaiters.completeAll(shutdownError());
           if (open == null) {
@@ -259,7 +257,6 @@ public final class EngineConnection {
           if (session == current) {
             current = null;
             workerId = null;
-            stopHeartbeat();
           } else {
             attempting = null;
           }
@@ -302,8 +299,7 @@ public final class EngineConnection {
     backoff.reset();
     int flushed = handler().opened(session);
     current = session; // from now on, calls go straight to this socket
-    stopHeartbeat();
-    heartbeat = Heartbeat.start(session, pingInterval, idleTimeout, displayAddress());
+    session.startHeartbeat(pingInterval, idleTimeout, displayAddress());
     setState(ConnectionState.CONNECTED);
     log.info(
         "Connected to iii engine at {}{}",
@@ -318,7 +314,6 @@ public final class EngineConnection {
     if (wasCurrent) {
       current = null;
       workerId = null;
-      stopHeartbeat();
     }
     if (wasAttempt) {
       attempting = null;
@@ -379,14 +374,6 @@ public final class EngineConnection {
     setState(ConnectionState.FAILED);
     connectWaiters.completeAll(failure);
     handler().gaveUp(failure);
-  }
-
-  private void stopHeartbeat() {
-    Heartbeat beating = heartbeat;
-    heartbeat = null;
-    if (beating != null) {
-      beating.stop();
-    }
   }
 
   private void cancelReconnect() {

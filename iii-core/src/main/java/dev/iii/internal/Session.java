@@ -4,6 +4,7 @@ import dev.iii.transport.WebSocket;
 import dev.iii.transport.WebSocketListener;
 import dev.iii.transport.WebSocketRequest;
 import dev.iii.transport.WebSocketTransport;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -28,6 +29,8 @@ public final class Session implements WebSocketListener {
 
   /** Why this side dropped the socket, if it did (reported as the close's cause). */
   private volatile @Nullable Throwable abortCause;
+
+  private volatile @Nullable Heartbeat heartbeat;
 
   Session(EngineConnection connection, int number, PendingCalls.Batch completions) {
     this.connection = connection;
@@ -90,6 +93,21 @@ public final class Session implements WebSocketListener {
     abort();
   }
 
+  /** Starts pinging and watching for silence; stops when the socket closes. */
+  void startHeartbeat(Duration pingInterval, Duration idleTimeout, String address) {
+    heartbeat = Heartbeat.start(this, pingInterval, idleTimeout, address);
+    if (!open) {
+      stopHeartbeat(); // closed meanwhile
+    }
+  }
+
+  private void stopHeartbeat() {
+    Heartbeat running = heartbeat;
+    if (running != null) {
+      running.stop();
+    }
+  }
+
   /** When the last frame arrived, in {@link System#nanoTime()} terms. */
   long lastInbound() {
     return lastInbound;
@@ -118,6 +136,7 @@ public final class Session implements WebSocketListener {
   public void onClosed(
       WebSocket closed, int code, @Nullable String reason, @Nullable Throwable failure) {
     open = false;
+    stopHeartbeat();
     completions.flush();
     connection.onClosed(this, code, reason, failure != null ? failure : abortCause);
   }
