@@ -181,6 +181,7 @@ class EngineRefusalTest extends ClientTestSupport {
 
     IIIException failed = failure(pending);
     assertThat(failed.code()).isEqualTo("WORKER_NAMESPACE_CONFLICT");
+    assertThat(failed.functionId()).isEqualTo("remote::slow");
     waiting().until(() -> client.getConnectionState() == ConnectionState.FAILED);
     assertThat(client.fatalError())
         .get()

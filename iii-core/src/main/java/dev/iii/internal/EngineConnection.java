@@ -260,7 +260,11 @@ public final class EngineConnection {
           } else {
             attempting = null;
           }
-          pendingCalls.failSentOn(session, call -> failure);
+          pendingCalls.failSentOn(
+              session,
+              call ->
+                  new IIIException(
+                      failure.code(), failure.errorMessage(), call.functionId(), null, failure));
           giveUp(failure);
           session.close(1000, "refused by the engine");
         });
