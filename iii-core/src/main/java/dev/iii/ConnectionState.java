@@ -10,6 +10,11 @@ public enum ConnectionState {
   CONNECTED,
   /** The connection was lost; retrying with backoff. */
   RECONNECTING,
-  /** Gave up after {@link ReconnectionConfig#maxRetries()} attempts. */
+  /**
+   * Stopped for good: reconnection gave up after {@link ReconnectionConfig#maxRetries()} attempts,
+   * or the engine refused this worker (an {@code error} frame from an engine with access control, a
+   * worker-level {@code registrationrejected}), which retrying would not change. {@link
+   * IIIClient#fatalError()} says why; {@link IIIClient#connect()} starts over.
+   */
   FAILED
 }

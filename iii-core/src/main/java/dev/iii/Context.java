@@ -14,24 +14,39 @@ import org.jspecify.annotations.Nullable;
  * @param logger logs with the function and invocation ids attached
  * @param traceparent the W3C {@code traceparent} the caller sent with the invocation, if any
  * @param baggage the W3C {@code baggage} the caller sent with the invocation, if any
+ * @param metadata the per-invocation metadata the caller or trigger sent next to the input (engine
+ *     0.22+; JSON as plain Java values, usually a {@code Map}), if any: the official SDKs' handler
+ *     argument {@code metadata}
  */
 public record Context(
     @Nullable String functionId,
     @Nullable String invocationId,
     ContextLogger logger,
     @Nullable String traceparent,
-    @Nullable String baggage) {
+    @Nullable String baggage,
+    @Nullable Object metadata) {
 
   private static final ThreadLocal<Context> CURRENT = new ThreadLocal<>();
   private static final Context NONE = new Context(null, null, new ContextLogger(null, null));
 
+  /** Requires the logger. */
   public Context {
     Objects.requireNonNull(logger, "logger");
   }
 
-  /** A context without trace context. */
+  /** A context without metadata. */
+  public Context(
+      @Nullable String functionId,
+      @Nullable String invocationId,
+      ContextLogger logger,
+      @Nullable String traceparent,
+      @Nullable String baggage) {
+    this(functionId, invocationId, logger, traceparent, baggage, null);
+  }
+
+  /** A context without trace context or metadata. */
   public Context(@Nullable String functionId, @Nullable String invocationId, ContextLogger logger) {
-    this(functionId, invocationId, logger, null, null);
+    this(functionId, invocationId, logger, null, null, null);
   }
 
   /** A context for the given function, with its own logger. */
@@ -45,12 +60,23 @@ public record Context(
       @Nullable String invocationId,
       @Nullable String traceparent,
       @Nullable String baggage) {
+    return of(functionId, invocationId, traceparent, baggage, null);
+  }
+
+  /** A context for the given function with trace context and metadata, with its own logger. */
+  public static Context of(
+      @Nullable String functionId,
+      @Nullable String invocationId,
+      @Nullable String traceparent,
+      @Nullable String baggage,
+      @Nullable Object metadata) {
     return new Context(
         functionId,
         invocationId,
         new ContextLogger(functionId, invocationId),
         traceparent,
-        baggage);
+        baggage,
+        metadata);
   }
 
   /** The context of the invocation running on this thread, or a context without a function. */

@@ -5,23 +5,17 @@ import dev.iii.internal.Calls;
 import dev.iii.internal.ClientParts;
 import dev.iii.internal.EngineConnection;
 import dev.iii.internal.InvocationDispatcher;
-import dev.iii.internal.LocalFunction;
 import dev.iii.internal.Payloads;
 import dev.iii.internal.PendingCall;
-import dev.iii.internal.Registrations;
+import dev.iii.internal.Registrar;
 import dev.iii.internal.Shutdown;
 import dev.iii.internal.Urls;
 import dev.iii.protocol.EngineFunctions;
+import dev.iii.protocol.FunctionDetail;
 import dev.iii.protocol.FunctionInfo;
-import dev.iii.protocol.InvocationIds;
+import dev.iii.protocol.InvocationAction;
 import dev.iii.protocol.RawJson;
-import dev.iii.protocol.RegisterFunction;
-import dev.iii.protocol.RegisterService;
-import dev.iii.protocol.RegisterTrigger;
-import dev.iii.protocol.RegisterTriggerType;
-import dev.iii.protocol.UnregisterFunction;
-import dev.iii.protocol.UnregisterTrigger;
-import dev.iii.protocol.UnregisterTriggerType;
+import dev.iii.protocol.WorkerDetail;
 import dev.iii.protocol.WorkerInfo;
 import java.net.URI;
 import java.time.Duration;
@@ -36,8 +30,6 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * The iii client: a worker connected to an iii engine over one WebSocket.
@@ -62,10 +54,14 @@ import tools.jackson.databind.node.JsonNodeFactory;
  * on the handler executor; returned futures complete on SDK callback threads. No method blocks on
  * the network, and the client is thread-safe.
  *
- * <p>Connection: if the engine goes away, the client reconnects with backoff and jitter, then sends
- * again its trigger types, services, functions and triggers, then the calls made while offline,
- * then its worker metadata. Calls that were waiting on the lost connection fail at once with code
- * {@code connection_lost}.
+ * <p>Connection: if the engine goes away, the client reconnects with backoff and jitter, asks the
+ * engine to retire the previous connection ({@code reattach}), then sends again its worker
+ * metadata, its trigger types, services, functions and triggers, then the calls made while offline.
+ * Calls that were waiting on the lost connection fail at once with code {@code connection_lost}.
+ * The client pings the engine and drops a connection that stays silent for {@link
+ * InitOptions#idleTimeout()}. When the engine refuses the worker itself (access control, a
+ * conflicting worker name), the client stops in {@link ConnectionState#FAILED} and {@link
+ * #fatalError()} says why.
  */
 public final class III implements IIIClient {
 
@@ -75,7 +71,7 @@ public final class III implements IIIClient {
   private final InitOptions options;
   private final Payloads payloads;
   private final EngineConnection connection;
-  private final Registrations registrations;
+  private final Registrar registrar;
   private final InvocationDispatcher dispatcher;
   private final Calls calls;
   private final Shutdown shutdown;
@@ -92,7 +88,7 @@ public final class III implements IIIClient {
     ClientParts parts = ClientParts.assemble(this.address, this.options);
     this.payloads = parts.payloads();
     this.connection = parts.connection();
-    this.registrations = parts.registrations();
+    this.registrar = parts.registrar();
     this.dispatcher = parts.dispatcher();
     this.calls = parts.calls();
     this.shutdown = parts.shutdown();
@@ -145,6 +141,11 @@ public final class III implements IIIClient {
   }
 
   @Override
+  public Optional<IIIException> fatalError() {
+    return connection.fatalError();
+  }
+
+  @Override
   public Runnable onConnectionStateChange(Consumer<ConnectionState> listener) {
     return connection.onStateChange(listener);
   }
@@ -169,37 +170,37 @@ public final class III implements IIIClient {
 
   @Override
   public FunctionRef registerFunction(String id, FunctionHandler handler) {
-    return registerFunction(id, handler, null, null);
+    return registerFunction(id, handler, RegisterFunctionOptions.NONE);
   }
 
   @Override
   public FunctionRef registerFunction(
-      String id,
-      FunctionHandler handler,
-      @Nullable String description,
-      @Nullable Map<String, ?> metadata) {
-    Objects.requireNonNull(handler, "handler");
-    return register(
-        id, description, metadata, null, data -> handler.handle(payloads.readPlain(data)));
+      String id, FunctionHandler handler, RegisterFunctionOptions options) {
+    return registrar.function(id, handler, Objects.requireNonNull(options, "options"));
   }
 
   @Override
   public <T> FunctionRef registerFunction(
-      String id, Class<T> inputType, TypedFunctionHandler<T> handler) {
+      String id,
+      Class<T> inputType,
+      TypedFunctionHandler<T> handler,
+      RegisterFunctionOptions options) {
     Objects.requireNonNull(inputType, "inputType");
     Objects.requireNonNull(handler, "handler");
-    return register(id, null, null, null, data -> handler.handle(payloads.read(data, inputType)));
+    Objects.requireNonNull(options, "options");
+    return registrar.function(
+        id, options, null, data -> handler.handle(payloads.read(data, inputType)));
   }
 
   @Override
   public FunctionRef registerFunction(
-      String id, HttpInvocationConfig config, @Nullable String description) {
+      String id, HttpInvocationConfig config, RegisterFunctionOptions options) {
     Objects.requireNonNull(config, "config");
-    return register(
+    Objects.requireNonNull(options, "options");
+    return registrar.function(
         id,
-        description,
-        null,
-        config,
+        options,
+        config.toJson(),
         data -> {
           // The engine calls the URL; only a misrouted invocation could arrive here.
           throw new IIIException(
@@ -208,60 +209,26 @@ public final class III implements IIIClient {
         });
   }
 
-  private FunctionRef register(
-      String id,
-      @Nullable String description,
-      @Nullable Map<String, ?> metadata,
-      @Nullable HttpInvocationConfig invocation,
-      LocalFunction function) {
-    requireId(id, "function id");
-    RegisterFunction message =
-        new RegisterFunction(
-            id,
-            description,
-            null,
-            null,
-            metadata == null ? null : payloads.toTree(metadata),
-            invocation == null ? null : invocation.toJson());
-    registrations.addFunction(id, function, message);
-    return new Registration(
-        id,
-        "FunctionRef[" + id + "]",
-        () -> registrations.removeFunction(id, function, new UnregisterFunction(id)));
+  @Override
+  public Trigger registerTrigger(
+      String type, String functionId, @Nullable Object config, @Nullable Map<String, ?> metadata) {
+    return registrar.trigger(type, functionId, config, metadata);
   }
 
   @Override
-  public Trigger registerTrigger(String type, String functionId, @Nullable Object config) {
-    requireId(type, "trigger type");
-    requireId(functionId, "function id");
-    JsonNode configNode =
-        config == null ? JsonNodeFactory.instance.objectNode() : payloads.toTree(config);
-    String id = InvocationIds.random();
-    registrations.addTrigger(id, new RegisterTrigger(id, type, functionId, configNode));
-    return new Registration(
-        id,
-        "Trigger[" + id + " " + type + " -> " + functionId + "]",
-        () -> registrations.removeTrigger(id, new UnregisterTrigger(id, type)));
-  }
-
-  @Override
-  public void registerTriggerType(String id, String description, TriggerHandler handler) {
-    requireId(id, "trigger type id");
-    Objects.requireNonNull(handler, "handler");
-    registrations.addTriggerType(
-        id, handler, new RegisterTriggerType(id, description == null ? "" : description));
+  public TriggerTypeRef registerTriggerType(
+      String id, String description, TriggerHandler handler, RegisterTriggerTypeOptions options) {
+    return registrar.triggerType(id, description, handler, options);
   }
 
   @Override
   public void unregisterTriggerType(String id) {
-    registrations.removeTriggerType(id, new UnregisterTriggerType(id));
+    registrar.unregisterTriggerType(id);
   }
 
   @Override
   public void registerService(String id, @Nullable String description, @Nullable String parentId) {
-    requireId(id, "service id");
-    // Engine 0.8.3 drops a registerservice without a name: default it to the id.
-    registrations.addService(id, new RegisterService(id, id, description, parentId));
+    registrar.service(id, description, parentId);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -294,8 +261,41 @@ public final class III implements IIIClient {
 
   @Override
   public void callVoid(String functionId, @Nullable Object data) {
-    requireId(functionId, "function id");
-    calls.callVoid(functionId, data);
+    Registrar.requireId(functionId, "function id");
+    calls.callVoid(functionId, data, null);
+  }
+
+  @Override
+  public CompletableFuture<@Nullable Object> trigger(TriggerRequest request) {
+    return trigger(request, payloads::readValue);
+  }
+
+  @Override
+  public <T> CompletableFuture<@Nullable T> trigger(TriggerRequest request, Class<T> resultType) {
+    Objects.requireNonNull(resultType, "resultType");
+    String functionId = request.functionId();
+    return trigger(request, result -> payloads.readResult(functionId, result, resultType));
+  }
+
+  private <T> CompletableFuture<@Nullable T> trigger(
+      TriggerRequest request, PendingCall.ResultReader<T> reader) {
+    TriggerAction action = Objects.requireNonNull(request, "request").action();
+    if (action != null && action.queue() == null) { // void: nothing comes back
+      try {
+        calls.callVoid(request.functionId(), request.payload(), request.metadata());
+        return CompletableFuture.completedFuture(null);
+      } catch (RuntimeException e) { // shut down, too large, not writable as JSON
+        return CompletableFuture.failedFuture(e);
+      }
+    }
+    Duration timeout = request.timeout();
+    return calls.call(
+        request.functionId(),
+        request.payload(),
+        request.metadata(),
+        action == null ? null : InvocationAction.enqueue(Objects.requireNonNull(action.queue())),
+        timeout != null ? timeout : options.invocationTimeout(),
+        reader);
   }
 
   /** Sends one call; its result is read by {@code reader} on a callback thread. */
@@ -304,7 +304,7 @@ public final class III implements IIIClient {
       @Nullable Object data,
       Duration timeout,
       PendingCall.ResultReader<T> reader) {
-    requireId(functionId, "function id");
+    Registrar.requireId(functionId, "function id");
     Objects.requireNonNull(timeout, "timeout");
     return calls.call(functionId, data, timeout, reader);
   }
@@ -325,6 +325,27 @@ public final class III implements IIIClient {
         RawJson.EMPTY_OBJECT,
         options.invocationTimeout(),
         result -> payloads.readList(result, "workers", WorkerInfo.class));
+  }
+
+  @Override
+  public CompletableFuture<FunctionDetail> functionInfo(String functionId) {
+    Registrar.requireId(functionId, "function id");
+    return info(
+        EngineFunctions.FUNCTIONS_INFO, Map.of("function_id", functionId), FunctionDetail.class);
+  }
+
+  @Override
+  public CompletableFuture<WorkerDetail> workerInfo(String name) {
+    Registrar.requireId(name, "worker name");
+    return info(EngineFunctions.WORKERS_INFO, Map.of("name", name), WorkerDetail.class);
+  }
+
+  private <T> CompletableFuture<T> info(String builtIn, Object input, Class<T> type) {
+    return invoke(
+        builtIn,
+        input,
+        options.invocationTimeout(),
+        result -> Objects.requireNonNull(payloads.readResult(builtIn, result, type), builtIn));
   }
 
   @Override
@@ -350,33 +371,11 @@ public final class III implements IIIClient {
 
   @Override
   public Runnable onFunctionsAvailable(Consumer<List<FunctionInfo>> callback) {
-    Objects.requireNonNull(callback, "callback");
-    String functionId = "iii.on_functions_available." + InvocationIds.random();
-    FunctionRef function =
-        register(
-            functionId,
-            null,
-            null,
-            null,
-            data -> {
-              callback.accept(payloads.readList(data, "functions", FunctionInfo.class));
-              return null;
-            });
-    Trigger trigger = registerTrigger(EngineFunctions.FUNCTIONS_AVAILABLE, functionId, null);
-    return () -> {
-      trigger.unregister();
-      function.unregister();
-    };
+    return registrar.onFunctionsAvailable(callback);
   }
 
   // ---------------------------------------------------------------------------------------------
   // Helpers
-
-  private static void requireId(@Nullable String id, String what) {
-    if (id == null || id.isBlank()) {
-      throw new IllegalArgumentException(what + " is required");
-    }
-  }
 
   private static URI parseAddress(String address) {
     Objects.requireNonNull(address, "address");
@@ -397,20 +396,5 @@ public final class III implements IIIClient {
         + connection.state()
         + (id == null ? "" : ", worker " + id)
         + "]";
-  }
-
-  /** What {@code registerFunction} and {@code registerTrigger} hand back. */
-  private record Registration(String id, String label, Runnable remover)
-      implements FunctionRef, Trigger {
-
-    @Override
-    public void unregister() {
-      remover.run();
-    }
-
-    @Override
-    public String toString() {
-      return label;
-    }
   }
 }

@@ -1,7 +1,9 @@
 package dev.iii;
 
 import dev.iii.channel.Channel;
+import dev.iii.protocol.FunctionDetail;
 import dev.iii.protocol.FunctionInfo;
+import dev.iii.protocol.WorkerDetail;
 import dev.iii.protocol.WorkerInfo;
 import java.time.Duration;
 import java.util.List;
@@ -70,6 +72,14 @@ public interface IIIClient extends AutoCloseable {
   ConnectionState getConnectionState();
 
   /**
+   * Why the connection is {@link ConnectionState#FAILED}: the engine's refusal (its code, e.g.
+   * {@code AUTH_ERROR} or {@code WORKER_NAMESPACE_CONFLICT}, and reason) or {@code
+   * connection_failed} when reconnection gave up. Empty until the connection fails; a later {@link
+   * #connect()} clears it. The official SDKs' {@code getFatalError()}.
+   */
+  Optional<IIIException> fatalError();
+
+  /**
    * Subscribes to connection state changes. The listener is told the current state first, then
    * every change, one at a time and in order, on an SDK thread of its own (a slow listener holds up
    * only itself).
@@ -91,11 +101,22 @@ public interface IIIClient extends AutoCloseable {
    * @param description shown in function listings
    * @param metadata free-form metadata, shown in function listings
    */
-  FunctionRef registerFunction(
+  default FunctionRef registerFunction(
       String id,
       FunctionHandler handler,
       @Nullable String description,
-      @Nullable Map<String, ?> metadata);
+      @Nullable Map<String, ?> metadata) {
+    return registerFunction(
+        id,
+        handler,
+        RegisterFunctionOptions.builder().description(description).metadata(metadata).build());
+  }
+
+  /**
+   * Registers a function this worker handles, with a description, the JSON Schemas of its input and
+   * output, and metadata (the official SDKs' {@code registerFunction(id, handler, options)}).
+   */
+  FunctionRef registerFunction(String id, FunctionHandler handler, RegisterFunctionOptions options);
 
   /**
    * Registers a function whose input is converted to {@code inputType} first (by the client's
@@ -103,7 +124,17 @@ public interface IIIClient extends AutoCloseable {
    * dev.iii.channel.ChannelWriter} are read from channel refs, so {@code ApiRequest.class} works
    * for HTTP triggers.
    */
-  <T> FunctionRef registerFunction(String id, Class<T> inputType, TypedFunctionHandler<T> handler);
+  default <T> FunctionRef registerFunction(
+      String id, Class<T> inputType, TypedFunctionHandler<T> handler) {
+    return registerFunction(id, inputType, handler, RegisterFunctionOptions.NONE);
+  }
+
+  /** Registers a function whose input is converted to {@code inputType}, with options. */
+  <T> FunctionRef registerFunction(
+      String id,
+      Class<T> inputType,
+      TypedFunctionHandler<T> handler,
+      RegisterFunctionOptions options);
 
   /**
    * Registers a function the engine runs by calling an HTTP endpoint (see {@link
@@ -112,13 +143,20 @@ public interface IIIClient extends AutoCloseable {
    *
    * @param description shown in function listings
    */
-  FunctionRef registerFunction(
-      String id, HttpInvocationConfig config, @Nullable String description);
+  default FunctionRef registerFunction(
+      String id, HttpInvocationConfig config, @Nullable String description) {
+    return registerFunction(
+        id, config, RegisterFunctionOptions.builder().description(description).build());
+  }
 
   /** Registers a function the engine runs by calling an HTTP endpoint, without description. */
   default FunctionRef registerFunction(String id, HttpInvocationConfig config) {
-    return registerFunction(id, config, null);
+    return registerFunction(id, config, RegisterFunctionOptions.NONE);
   }
+
+  /** Registers a function the engine runs by calling an HTTP endpoint, with options. */
+  FunctionRef registerFunction(
+      String id, HttpInvocationConfig config, RegisterFunctionOptions options);
 
   /**
    * Calls a function and waits for its result, for at most the client's invocation timeout.
@@ -161,18 +199,50 @@ public interface IIIClient extends AutoCloseable {
   }
 
   /**
+   * Calls a function as the official SDKs' {@code trigger(request)} do: with per-invocation
+   * metadata, a timeout of its own, and an action. Without an action the future completes with the
+   * result as plain Java values; with {@link TriggerAction#VOID} it completes with {@code null}
+   * once the call is sent or queued; with {@link TriggerAction#enqueue(String)} it completes with
+   * the engine's receipt (read it as {@link EnqueueResult} with {@link #trigger(TriggerRequest,
+   * Class)}) or fails with code {@code enqueue_error}.
+   */
+  CompletableFuture<@Nullable Object> trigger(TriggerRequest request);
+
+  /** {@link #trigger(TriggerRequest)}, with the result converted to {@code resultType}. */
+  <T> CompletableFuture<@Nullable T> trigger(TriggerRequest request, Class<T> resultType);
+
+  /**
    * Binds a function to a trigger.
    *
    * @param type the trigger type, e.g. {@code http}, {@code cron} or a custom type
    * @param config the type's configuration, e.g. {@code {"api_path": "/hello", "http_method":
    *     "GET"}}
    */
-  Trigger registerTrigger(String type, String functionId, @Nullable Object config);
+  default Trigger registerTrigger(String type, String functionId, @Nullable Object config) {
+    return registerTrigger(type, functionId, config, null);
+  }
+
+  /**
+   * Binds a function to a trigger, with metadata the engine delivers to the function at every fire
+   * ({@link Context#metadata()}) and hands to the trigger type's provider ({@link
+   * TriggerConfig#metadata()}). {@link Trigger#status()} tells if the engine refuses it.
+   */
+  Trigger registerTrigger(
+      String type, String functionId, @Nullable Object config, @Nullable Map<String, ?> metadata);
 
   /**
    * Provides a custom trigger type: the engine hands every trigger of the type to {@code handler}.
+   *
+   * @return binds functions to the type, and stops providing it
    */
-  void registerTriggerType(String id, String description, TriggerHandler handler);
+  default TriggerTypeRef registerTriggerType(
+      String id, String description, TriggerHandler handler) {
+    return registerTriggerType(id, description, handler, RegisterTriggerTypeOptions.NONE);
+  }
+
+  /** Provides a custom trigger type, with the JSON Schemas of its configuration and calls. */
+  TriggerTypeRef registerTriggerType(
+      String id, String description, TriggerHandler handler, RegisterTriggerTypeOptions options);
 
   /** Stops providing a trigger type. */
   void unregisterTriggerType(String id);
@@ -185,6 +255,23 @@ public interface IIIClient extends AutoCloseable {
 
   /** Every worker connected to the engine. */
   CompletableFuture<List<WorkerInfo>> listWorkers();
+
+  /**
+   * One function in detail ({@code engine::functions::info}, engine 0.22+): its schemas, owner and
+   * triggers.
+   *
+   * @return fails with code {@code NOT_FOUND} for an unknown function
+   */
+  CompletableFuture<FunctionDetail> functionInfo(String functionId);
+
+  /**
+   * One connected worker in detail ({@code engine::workers::info}, engine 0.22+): its row (with
+   * {@code pid} and latest metrics), functions, trigger types and triggers.
+   *
+   * @param name the worker's name (the engine looks workers up by name, not id)
+   * @return fails with code {@code NOT_FOUND} when no worker of that name is connected
+   */
+  CompletableFuture<WorkerDetail> workerInfo(String name);
 
   /**
    * Creates a channel with the engine's default buffer (64 messages): a stream of bytes and text

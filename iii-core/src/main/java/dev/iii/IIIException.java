@@ -6,12 +6,17 @@ import org.jspecify.annotations.Nullable;
  * A failed call or operation, with the engine's (or the SDK's) error {@code code} and message.
  *
  * <p>Codes from the engine include {@code function_not_found}, {@code invocation_failed} (the
- * handler threw), {@code invocation_stopped} (the handler's worker went away); codes from this SDK
- * include {@code timeout}, {@code connection_lost}, {@code shutdown}, {@code queue_overflow},
- * {@code connection_failed}, {@code payload_too_large}, {@code invalid_result} (a typed call's
- * result did not convert to the requested type), {@code unavailable} (the worker's invocation queue
- * is full, or it is shutting down), {@code function_not_invokable} (an HTTP-invoked function
- * reached a worker), {@code channel_not_found} and {@code channel_closed}.
+ * handler threw), {@code invocation_stopped} (the handler's worker went away), {@code
+ * enqueue_error} (a {@link TriggerAction#enqueue(String) queued call} the engine could not queue),
+ * {@code FORBIDDEN} (access control refused a call), {@code NOT_FOUND} (an {@code engine::*::info}
+ * of something unknown), {@code AUTH_ERROR} (an engine with access control refused the connection)
+ * and the refusals of registrations ({@code WORKER_NAMESPACE_CONFLICT}, {@code
+ * FUNCTION_NAMESPACE_CONFLICT}, or a trigger's refusal code); codes from this SDK include {@code
+ * timeout}, {@code connection_lost}, {@code shutdown}, {@code queue_overflow}, {@code
+ * connection_failed}, {@code payload_too_large}, {@code invalid_result} (a typed call's result did
+ * not convert to the requested type), {@code unavailable} (the worker's invocation queue is full,
+ * or it is shutting down), {@code function_not_invokable} (an HTTP-invoked function reached a
+ * worker), {@code channel_not_found} and {@code channel_closed}.
  */
 public class IIIException extends RuntimeException {
 
@@ -31,6 +36,9 @@ public class IIIException extends RuntimeException {
   public static final String FUNCTION_NOT_INVOKABLE = "function_not_invokable";
   public static final String CHANNEL_NOT_FOUND = "channel_not_found";
   public static final String CHANNEL_CLOSED = "channel_closed";
+
+  /** The engine could not queue a call made with {@link TriggerAction#enqueue(String)}. */
+  public static final String ENQUEUE_ERROR = "enqueue_error";
 
   /**
    * The worker cannot take the invocation now: its invocation queue is full, or it is shutting

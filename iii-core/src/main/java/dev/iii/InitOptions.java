@@ -3,6 +3,9 @@ package dev.iii;
 import dev.iii.transport.WebSocketTransport;
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import org.jspecify.annotations.Nullable;
@@ -32,6 +35,18 @@ import tools.jackson.databind.json.JsonMapper;
  *     answered {@code unavailable} at once
  * @param shutdownTimeout how long the shutdown hook of {@link III#awaitShutdown()} lets running and
  *     waiting invocations finish (30 s)
+ * @param workerDescription what this worker does, shown as {@code description} in worker listings
+ *     ({@code null}: none)
+ * @param headers HTTP headers sent with the WebSocket handshake to the engine, e.g. {@code
+ *     Authorization} for an engine with access control, whose auth function reads them (none)
+ * @param queryParams query parameters added to the engine address for the handshake (none); the
+ *     engine's auth function reads them as {@code query_params}
+ * @param pingInterval how often the client pings the engine so that a dead connection shows (20 s,
+ *     as the official SDKs); zero: never
+ * @param idleTimeout how long the connection may go without any frame from the engine before the
+ *     client drops it and reconnects (60 s, as the official SDKs); zero: never
+ * @param handshakeTimeout how long the WebSocket handshake may take before the attempt fails and is
+ *     retried (10 s, as the official SDKs)
  */
 public record InitOptions(
     String workerName,
@@ -47,8 +62,15 @@ public record InitOptions(
     @Nullable WebSocketTransport transport,
     int maxConcurrentInvocations,
     int maxQueuedInvocations,
-    Duration shutdownTimeout) {
+    Duration shutdownTimeout,
+    @Nullable String workerDescription,
+    Map<String, String> headers,
+    Map<String, String> queryParams,
+    Duration pingInterval,
+    Duration idleTimeout,
+    Duration handshakeTimeout) {
 
+  /** Checks every option; copies the maps. */
   public InitOptions {
     Objects.requireNonNull(workerName, "workerName");
     Objects.requireNonNull(metricsReportingInterval, "metricsReportingInterval");
@@ -77,6 +99,34 @@ public record InitOptions(
     if (shutdownTimeout.isNegative()) {
       throw new IllegalArgumentException("shutdownTimeout must not be negative");
     }
+    headers = copy(headers, "headers");
+    queryParams = copy(queryParams, "queryParams");
+    requireNotNegative(pingInterval, "pingInterval");
+    requireNotNegative(idleTimeout, "idleTimeout");
+    Objects.requireNonNull(handshakeTimeout, "handshakeTimeout");
+    if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
+      throw new IllegalArgumentException("handshakeTimeout must be positive");
+    }
+  }
+
+  private static Map<String, String> copy(Map<String, String> map, String what) {
+    Objects.requireNonNull(map, what);
+    Map<String, String> copy = new LinkedHashMap<>();
+    map.forEach(
+        (name, value) -> {
+          if (name == null || name.isBlank() || value == null) {
+            throw new IllegalArgumentException(what + " need a name and a value: " + name);
+          }
+          copy.put(name, value);
+        });
+    return Collections.unmodifiableMap(copy);
+  }
+
+  private static void requireNotNegative(Duration duration, String what) {
+    Objects.requireNonNull(duration, what);
+    if (duration.isNegative()) {
+      throw new IllegalArgumentException(what + " must not be negative");
+    }
   }
 
   /** All defaults. */
@@ -84,6 +134,7 @@ public record InitOptions(
     return builder().build();
   }
 
+  /** A builder with every option at its default. */
   public static Builder builder() {
     return new Builder();
   }
@@ -105,6 +156,12 @@ public record InitOptions(
     builder.maxConcurrentInvocations = maxConcurrentInvocations;
     builder.maxQueuedInvocations = maxQueuedInvocations;
     builder.shutdownTimeout = shutdownTimeout;
+    builder.workerDescription = workerDescription;
+    builder.headers = new LinkedHashMap<>(headers);
+    builder.queryParams = new LinkedHashMap<>(queryParams);
+    builder.pingInterval = pingInterval;
+    builder.idleTimeout = idleTimeout;
+    builder.handshakeTimeout = handshakeTimeout;
     return builder;
   }
 
@@ -136,6 +193,12 @@ public record InitOptions(
     private int maxConcurrentInvocations = 128;
     private int maxQueuedInvocations = 10_000;
     private Duration shutdownTimeout = Duration.ofSeconds(30);
+    private @Nullable String workerDescription;
+    private Map<String, String> headers = new LinkedHashMap<>();
+    private Map<String, String> queryParams = new LinkedHashMap<>();
+    private Duration pingInterval = Duration.ofSeconds(20);
+    private Duration idleTimeout = Duration.ofSeconds(60);
+    private Duration handshakeTimeout = Duration.ofSeconds(10);
 
     private Builder() {}
 
@@ -232,6 +295,54 @@ public record InitOptions(
       return this;
     }
 
+    /** See {@link InitOptions#workerDescription()} (none). */
+    public Builder workerDescription(@Nullable String description) {
+      this.workerDescription = description;
+      return this;
+    }
+
+    /** Replaces the handshake headers; see {@link InitOptions#headers()}. */
+    public Builder headers(Map<String, String> headers) {
+      this.headers = new LinkedHashMap<>(headers);
+      return this;
+    }
+
+    /** Adds one handshake header, e.g. {@code header("Authorization", "Bearer " + token)}. */
+    public Builder header(String name, String value) {
+      this.headers.put(name, value);
+      return this;
+    }
+
+    /** Replaces the handshake query parameters; see {@link InitOptions#queryParams()}. */
+    public Builder queryParams(Map<String, String> queryParams) {
+      this.queryParams = new LinkedHashMap<>(queryParams);
+      return this;
+    }
+
+    /** Adds one handshake query parameter. */
+    public Builder queryParam(String name, String value) {
+      this.queryParams.put(name, value);
+      return this;
+    }
+
+    /** See {@link InitOptions#pingInterval()} (20 s; zero: never). */
+    public Builder pingInterval(Duration interval) {
+      this.pingInterval = interval;
+      return this;
+    }
+
+    /** See {@link InitOptions#idleTimeout()} (60 s; zero: never). */
+    public Builder idleTimeout(Duration timeout) {
+      this.idleTimeout = timeout;
+      return this;
+    }
+
+    /** See {@link InitOptions#handshakeTimeout()} (10 s). */
+    public Builder handshakeTimeout(Duration timeout) {
+      this.handshakeTimeout = timeout;
+      return this;
+    }
+
     /** The options. */
     public InitOptions build() {
       return new InitOptions(
@@ -248,7 +359,13 @@ public record InitOptions(
           transport,
           maxConcurrentInvocations,
           maxQueuedInvocations,
-          shutdownTimeout);
+          shutdownTimeout,
+          workerDescription,
+          headers,
+          queryParams,
+          pingInterval,
+          idleTimeout,
+          handshakeTimeout);
     }
   }
 }

@@ -3,6 +3,7 @@ package dev.iii;
 import static org.awaitility.Awaitility.await;
 
 import io.netty.channel.Channel;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import java.time.Duration;
@@ -33,7 +34,11 @@ import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
 
-/** A scripted stand-in for the iii engine: one WebSocket route whose behaviour tests drive. */
+/**
+ * A scripted stand-in for the iii engine: one WebSocket route whose behaviour tests drive. It
+ * speaks the v0.22.1 frames by default: {@code workerregistered} carries a {@code reattach_token},
+ * and a {@code ping} is answered with a {@code pong}.
+ */
 final class FakeEngine implements AutoCloseable {
 
   static final int MAX_FRAME_PAYLOAD = 64 * 1024 * 1024;
@@ -45,6 +50,9 @@ final class FakeEngine implements AutoCloseable {
   private final AtomicInteger rejectedHandshakes = new AtomicInteger();
   private final int port;
   private volatile boolean sendWorkerRegistered = true;
+  private volatile boolean sendReattachToken = true;
+  private volatile boolean answerPings = true;
+  private volatile @Nullable String refusal;
   private final AtomicInteger handshakesToReject = new AtomicInteger();
   private final AtomicInteger heldHandshakes = new AtomicInteger();
   private volatile @Nullable CompletableFuture<Void> handshakeGate;
@@ -91,20 +99,41 @@ final class FakeEngine implements AutoCloseable {
                         (request, response) -> {
                           CompletableFuture<Void> gate = handshakeGate;
                           heldHandshakes.incrementAndGet();
+                          Handshake handshake =
+                              new Handshake(request.uri(), request.requestHeaders().copy());
                           // Defer: sendWebsocket starts the upgrade when called.
                           Mono<Void> open =
-                              Mono.defer(() -> response.sendWebsocket(this::serve, spec));
+                              Mono.defer(
+                                  () ->
+                                      response.sendWebsocket(
+                                          (in, out) -> serve(in, out, handshake), spec));
                           return gate == null ? open : Mono.fromFuture(gate).then(open);
                         })
-                    .ws("/", this::serve, spec))
+                    .route(
+                        request -> true,
+                        (request, response) -> {
+                          Handshake handshake =
+                              new Handshake(request.uri(), request.requestHeaders().copy());
+                          return response.sendWebsocket(
+                              (in, out) -> serve(in, out, handshake), spec);
+                        }))
         .bindNow();
   }
 
-  private Publisher<Void> serve(WebsocketInbound in, WebsocketOutbound out) {
-    Conn conn = new Conn();
+  private Publisher<Void> serve(WebsocketInbound in, WebsocketOutbound out, Handshake handshake) {
+    String refused = refusal;
+    if (refused != null) {
+      // What an engine with access control does when authentication fails (engine/mod.rs).
+      return out.sendString(Mono.just(refused)).then().then(out.sendClose());
+    }
+    Conn conn = new Conn(handshake);
     in.withConnection(connection -> conn.channel = connection.channel());
     if (sendWorkerRegistered) {
-      conn.send("{\"type\":\"workerregistered\",\"worker_id\":\"" + conn.workerId + "\"}");
+      conn.send(
+          "{\"type\":\"workerregistered\",\"worker_id\":\""
+              + conn.workerId
+              + (sendReattachToken ? "\",\"reattach_token\":\"" + conn.reattachToken : "")
+              + "\"}");
     }
     connections.add(conn);
     Mono<Void> inbound =
@@ -132,6 +161,35 @@ final class FakeEngine implements AutoCloseable {
   /** Whether to greet every new connection with {@code workerregistered} (the default). */
   FakeEngine sendWorkerRegistered(boolean send) {
     this.sendWorkerRegistered = send;
+    return this;
+  }
+
+  /** Whether {@code workerregistered} carries a {@code reattach_token} (v0.22+; the default). */
+  FakeEngine sendReattachToken(boolean send) {
+    this.sendReattachToken = send;
+    return this;
+  }
+
+  /** Whether new connections answer the client's {@code ping} with a {@code pong} (the default). */
+  FakeEngine answerPings(boolean answer) {
+    this.answerPings = answer;
+    return this;
+  }
+
+  /**
+   * Refuses every new connection as an engine with access control does when authentication fails:
+   * {@code {"type":"error","error":{code,message}}}, then Close.
+   */
+  FakeEngine refuseWith(String code, String message) {
+    ObjectNode frame = JSON.createObjectNode().put("type", "error");
+    frame.putObject("error").put("code", code).put("message", message);
+    this.refusal = JSON.writeValueAsString(frame);
+    return this;
+  }
+
+  /** Stops refusing new connections. */
+  FakeEngine acceptAgain() {
+    this.refusal = null;
     return this;
   }
 
@@ -246,16 +304,27 @@ final class FakeEngine implements AutoCloseable {
     stopListening();
   }
 
+  /** What the client sent with its WebSocket handshake. */
+  record Handshake(String uri, HttpHeaders headers) {}
+
   /** One accepted WebSocket connection. */
   final class Conn {
 
     final String workerId = UUID.randomUUID().toString();
+    final String reattachToken = UUID.randomUUID().toString();
+    final Handshake handshake;
     private final Sinks.Many<String> outbound = Sinks.many().unicast().onBackpressureBuffer();
     // A queue, not a copy-on-write list: stress tests send hundreds of thousands of frames.
     private final Queue<JsonNode> received = new ConcurrentLinkedQueue<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
     private final AtomicInteger pongs = new AtomicInteger();
+    private final AtomicInteger pings = new AtomicInteger();
+    private volatile boolean answersPings = answerPings;
     private volatile @Nullable Channel channel;
+
+    Conn(Handshake handshake) {
+      this.handshake = handshake;
+    }
 
     private void onFrame(String text) {
       JsonNode frame = JSON.readTree(text);
@@ -263,6 +332,11 @@ final class FakeEngine implements AutoCloseable {
       String type = frame.path("type").asString("");
       if (type.equals("pong")) {
         pongs.incrementAndGet();
+      } else if (type.equals("ping")) {
+        pings.incrementAndGet();
+        if (answersPings) {
+          send("{\"type\":\"pong\"}");
+        }
       } else if (type.equals("invokefunction") && frame.hasNonNull("invocation_id")) {
         Function<JsonNode, ObjectNode> answer = answers.get(frame.path("function_id").asString(""));
         if (answer != null) {
@@ -297,6 +371,27 @@ final class FakeEngine implements AutoCloseable {
       }
     }
 
+    /**
+     * Goes silent as a half-open connection does (engine host lost, NAT entry dropped): stops
+     * reading, so it neither answers nor sends anything, and the TCP connection stays up.
+     */
+    void freeze() {
+      Channel current = channel;
+      if (current != null) {
+        current.eventLoop().execute(() -> current.config().setAutoRead(false));
+      }
+    }
+
+    /** Whether this connection answers the client's {@code ping}s from now on. */
+    void answerPings(boolean answer) {
+      this.answersPings = answer;
+    }
+
+    /** How many {@code ping}s the client sent. */
+    int pings() {
+      return pings.get();
+    }
+
     /** Completes when the connection has closed. */
     CompletableFuture<Void> closed() {
       return closed;
@@ -307,11 +402,12 @@ final class FakeEngine implements AutoCloseable {
       return List.copyOf(received);
     }
 
-    /** The received frames except pongs. */
+    /** The received frames except pongs and the client's heartbeat pings. */
     List<JsonNode> receivedWithoutPongs() {
       List<JsonNode> frames = new ArrayList<>();
       for (JsonNode frame : received) {
-        if (!frame.path("type").asString("").equals("pong")) {
+        String type = frame.path("type").asString("");
+        if (!type.equals("pong") && !type.equals("ping")) {
           frames.add(frame);
         }
       }

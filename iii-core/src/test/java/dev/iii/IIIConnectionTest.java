@@ -94,7 +94,7 @@ class IIIConnectionTest extends ClientTestSupport {
   }
 
   @Test
-  void sendsRegistrationsByKindThenMetadataOnConnect() {
+  void sendsMetadataThenRegistrationsByKindOnConnect() {
     III client = client();
     // Registered in mixed order: the client groups them by kind.
     client.registerFunction("fn.a", input -> null);
@@ -111,6 +111,7 @@ class IIIConnectionTest extends ClientTestSupport {
 
     assertThat(summaries(frames))
         .containsExactly(
+            "invokefunction engine::workers::register (no reply)",
             "registertriggertype tt.one",
             "registertriggertype tt.two",
             "registerservice svc",
@@ -118,9 +119,8 @@ class IIIConnectionTest extends ClientTestSupport {
             "registerfunction fn.a",
             "registerfunction fn.b",
             "registertrigger cron -> fn.a",
-            "registertrigger http -> fn.b",
-            "invokefunction engine::workers::register (no reply)");
-    assertThat(frames.subList(0, 8))
+            "registertrigger http -> fn.b");
+    assertThat(frames.subList(1, 9))
         .containsExactly(
             json("{'type':'registertriggertype','id':'tt.one','description':'first type'}"),
             json("{'type':'registertriggertype','id':'tt.two','description':'second type'}"),
@@ -144,7 +144,7 @@ class IIIConnectionTest extends ClientTestSupport {
   }
 
   @Test
-  void sendsWorkerMetadataLast() {
+  void sendsWorkerMetadataFirst() {
     III client =
         client(options -> options.telemetry(new TelemetryOptions("fr-FR", "shop", "spring-boot")));
 
@@ -321,7 +321,7 @@ class IIIConnectionTest extends ClientTestSupport {
   }
 
   @Test
-  void reconnectReplaysRegistrationsThenQueuedCallsThenMetadata() {
+  void reconnectSendsReattachMetadataRegistrationsThenQueuedCalls() {
     III client = client();
     client.registerFunction("fn.a", input -> null);
     FunctionRef dropped = client.registerFunction("fn.dropped", input -> null);
@@ -358,6 +358,8 @@ class IIIConnectionTest extends ClientTestSupport {
 
     assertThat(summaries(frames))
         .containsExactly(
+            "reattach",
+            "invokefunction engine::workers::register (no reply)",
             "registertriggertype tt",
             "registerservice svc",
             "registerfunction fn.a",
@@ -365,17 +367,25 @@ class IIIConnectionTest extends ClientTestSupport {
             "registertrigger tt -> fn.a",
             "invokefunction remote::x",
             "invokefunction remote::y (no reply)",
-            "invokefunction remote::z",
-            "invokefunction engine::workers::register (no reply)");
+            "invokefunction remote::z");
+    // First the previous connection's identity, so the engine retires it before the replay.
+    assertThat(frames.get(0))
+        .isEqualTo(
+            json(
+                "{'type':'reattach','previous_worker_id':'"
+                    + first.workerId
+                    + "','reattach_token':'"
+                    + first.reattachToken
+                    + "'}"));
     // Registrations are sent again exactly as the first time (same trigger id).
-    assertThat(frames.get(4)).isEqualTo(firstFrames.get(4));
-    assertThat(frames.get(4).get("id").asString()).isEqualTo(trigger.id());
-    assertThat(withoutInvocationId(frames.get(5)))
-        .isEqualTo(json("{'type':'invokefunction','function_id':'remote::x','data':{'n':21}}"));
-    assertThat(frames.get(5).get("invocation_id").asString()).isNotBlank();
-    assertThat(frames.get(6))
-        .isEqualTo(json("{'type':'invokefunction','function_id':'remote::y','data':{'n':2}}"));
+    assertThat(frames.get(6)).isEqualTo(firstFrames.get(5));
+    assertThat(frames.get(6).get("id").asString()).isEqualTo(trigger.id());
     assertThat(withoutInvocationId(frames.get(7)))
+        .isEqualTo(json("{'type':'invokefunction','function_id':'remote::x','data':{'n':21}}"));
+    assertThat(frames.get(7).get("invocation_id").asString()).isNotBlank();
+    assertThat(frames.get(8))
+        .isEqualTo(json("{'type':'invokefunction','function_id':'remote::y','data':{'n':2}}"));
+    assertThat(withoutInvocationId(frames.get(9)))
         .isEqualTo(json("{'type':'invokefunction','function_id':'remote::z','data':null}"));
 
     assertThat(x).succeedsWithin(WAIT).isEqualTo(Map.of("doubled", 42));
@@ -394,9 +404,9 @@ class IIIConnectionTest extends ClientTestSupport {
 
     assertThat(summaries(engine.awaitConnection(0).settle()))
         .containsExactly(
+            "invokefunction engine::workers::register (no reply)",
             "invokefunction remote::echo",
-            "invokefunction remote::log (no reply)",
-            "invokefunction engine::workers::register (no reply)");
+            "invokefunction remote::log (no reply)");
     assertThat(echoed).succeedsWithin(WAIT).isEqualTo(List.of(1, 2, 3));
   }
 
@@ -535,7 +545,7 @@ class IIIConnectionTest extends ClientTestSupport {
     // Lost calls are not sent again on the new connection.
     Conn second = engine.awaitConnection(1);
     assertThat(summaries(second.settle()))
-        .containsExactly("invokefunction engine::workers::register (no reply)");
+        .containsExactly("reattach", "invokefunction engine::workers::register (no reply)");
   }
 
   @Test
@@ -686,9 +696,9 @@ class IIIConnectionTest extends ClientTestSupport {
     connect(client);
     assertThat(summaries(engine.awaitConnection(0).settle()))
         .containsExactly(
+            "invokefunction engine::workers::register (no reply)",
             "invokefunction remote::3 (no reply)",
-            "invokefunction remote::4",
-            "invokefunction engine::workers::register (no reply)");
+            "invokefunction remote::4");
   }
 
   @Test

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -25,6 +27,56 @@ class InitOptionsTest {
     assertThat(options.maxQueueSize()).isEqualTo(1000);
     assertThat(options.jsonMapper()).isNotNull();
     assertThat(options.handlerExecutor()).isNull();
+    assertThat(options.workerDescription()).isNull();
+    assertThat(options.headers()).isEmpty();
+    assertThat(options.queryParams()).isEmpty();
+    // The official SDKs' liveness defaults (iii-constants.ts: WS_PING_INTERVAL_MS…).
+    assertThat(options.pingInterval()).isEqualTo(Duration.ofSeconds(20));
+    assertThat(options.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
+    assertThat(options.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
+  }
+
+  @Test
+  void handshakeAndLivenessOptions() {
+    Map<String, String> headers = new LinkedHashMap<>(Map.of("Authorization", "Bearer t"));
+    InitOptions options =
+        InitOptions.builder()
+            .workerDescription("orders worker")
+            .headers(headers)
+            .header("X-Tenant", "acme")
+            .queryParam("token", "a b")
+            .pingInterval(Duration.ofMillis(100))
+            .idleTimeout(Duration.ZERO)
+            .handshakeTimeout(Duration.ofSeconds(1))
+            .build();
+    headers.put("Late", "ignored");
+
+    assertThat(options.workerDescription()).isEqualTo("orders worker");
+    assertThat(options.headers())
+        .containsExactly(Map.entry("Authorization", "Bearer t"), Map.entry("X-Tenant", "acme"));
+    assertThat(options.queryParams()).containsExactly(Map.entry("token", "a b"));
+    assertThat(options.pingInterval()).isEqualTo(Duration.ofMillis(100));
+    assertThat(options.idleTimeout()).isZero();
+    assertThat(options.handshakeTimeout()).isEqualTo(Duration.ofSeconds(1));
+    assertThat(options.toBuilder().build()).isEqualTo(options);
+    assertThatThrownBy(() -> options.headers().put("x", "y"))
+        .isInstanceOf(UnsupportedOperationException.class);
+  }
+
+  @Test
+  void rejectsBadHandshakeAndLivenessOptions() {
+    assertThatThrownBy(() -> InitOptions.builder().handshakeTimeout(Duration.ZERO).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("handshakeTimeout");
+    assertThatThrownBy(() -> InitOptions.builder().pingInterval(Duration.ofSeconds(-1)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("pingInterval");
+    assertThatThrownBy(() -> InitOptions.builder().idleTimeout(Duration.ofSeconds(-1)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("idleTimeout");
+    assertThatThrownBy(() -> InitOptions.builder().header(" ", "v").build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("headers");
   }
 
   @Test
@@ -70,7 +122,13 @@ class InitOptionsTest {
                 null,
                 128,
                 10_000,
-                Duration.ofSeconds(30)));
+                Duration.ofSeconds(30),
+                null,
+                Map.of(),
+                Map.of(),
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(10)));
     assertThat(options.toBuilder().build()).isEqualTo(options);
     assertThat(options.toBuilder().workerName("other").build())
         .isEqualTo(
@@ -88,7 +146,13 @@ class InitOptionsTest {
                 null,
                 128,
                 10_000,
-                Duration.ofSeconds(30)));
+                Duration.ofSeconds(30),
+                null,
+                Map.of(),
+                Map.of(),
+                Duration.ofSeconds(20),
+                Duration.ofSeconds(60),
+                Duration.ofSeconds(10)));
   }
 
   @Test

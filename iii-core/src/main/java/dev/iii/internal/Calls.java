@@ -1,5 +1,6 @@
 package dev.iii.internal;
 
+import dev.iii.protocol.InvocationAction;
 import dev.iii.protocol.InvocationIds;
 import dev.iii.protocol.InvokeFunction;
 import dev.iii.protocol.MessageCodec;
@@ -42,11 +43,25 @@ public final class Calls {
       @Nullable Object data,
       Duration timeout,
       PendingCall.ResultReader<T> reader) {
+    return call(functionId, data, null, null, timeout, reader);
+  }
+
+  /**
+   * Sends one call with per-invocation metadata and an action ({@code enqueue}: the engine answers
+   * with the receipt); its result is read by {@code reader} on a callback thread.
+   */
+  public <T> CompletableFuture<@Nullable T> call(
+      String functionId,
+      @Nullable Object data,
+      @Nullable Object metadata,
+      @Nullable InvocationAction action,
+      Duration timeout,
+      PendingCall.ResultReader<T> reader) {
     CallInterception.Intercepted intercepted = interception.intercept(functionId);
     String invocationId = InvocationIds.random();
     byte[] frame;
     try {
-      frame = encode(invocationId, functionId, data, intercepted);
+      frame = encode(invocationId, functionId, data, metadata, action, intercepted);
     } catch (RuntimeException e) {
       CompletableFuture<@Nullable T> failed = new CompletableFuture<>();
       onCallbackThread(
@@ -68,10 +83,10 @@ public final class Calls {
    * @throws dev.iii.IIIException code {@code shutdown}, {@code connection_failed} or {@code
    *     payload_too_large}
    */
-  public void callVoid(String functionId, @Nullable Object data) {
+  public void callVoid(String functionId, @Nullable Object data, @Nullable Object metadata) {
     CallInterception.Intercepted intercepted = interception.intercept(functionId);
     try {
-      endpoint.send(encode(null, functionId, data, intercepted), null, functionId);
+      endpoint.send(encode(null, functionId, data, metadata, null, intercepted), null, functionId);
     } catch (RuntimeException e) {
       end(intercepted, e);
       throw e;
@@ -83,6 +98,8 @@ public final class Calls {
       @Nullable String invocationId,
       String functionId,
       @Nullable Object data,
+      @Nullable Object metadata,
+      @Nullable InvocationAction action,
       CallInterception.Intercepted intercepted) {
     byte[] frame =
         codec.encodeToBytes(
@@ -92,6 +109,8 @@ public final class Calls {
                 payloads.write(data),
                 intercepted.traceparent(),
                 intercepted.baggage(),
+                action,
+                metadata == null ? null : payloads.write(metadata),
                 null));
     Payloads.checkFrameSize(functionId, frame, "the call's data");
     return frame;

@@ -7,7 +7,8 @@ import dev.iii.transport.ReactorNettyTransport;
 import dev.iii.transport.WebSocketRequest;
 import dev.iii.transport.WebSocketTransport;
 import java.net.URI;
-import java.time.Duration;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
  * @param payloads reads and writes payloads
  * @param connection the engine connection
  * @param registrations what is replayed on every connect
+ * @param registrar turns registration calls into messages and handles
  * @param dispatcher runs this worker's invocations
  * @param calls sends calls
  * @param shutdown stops the client
@@ -29,11 +31,10 @@ public record ClientParts(
     Payloads payloads,
     EngineConnection connection,
     Registrations registrations,
+    Registrar registrar,
     InvocationDispatcher dispatcher,
     Calls calls,
     Shutdown shutdown) {
-
-  private static final Duration HANDSHAKE_TIMEOUT = Duration.ofSeconds(10);
 
   /** Builds the parts of a client of the engine at {@code address}. */
   public static ClientParts assemble(URI address, InitOptions options) {
@@ -55,11 +56,17 @@ public record ClientParts(
         new EngineConnection(
             address,
             transport,
-            new WebSocketRequest(address, Map.of(), Limits.MAX_MESSAGE_BYTES, HANDSHAKE_TIMEOUT),
+            new WebSocketRequest(
+                withQuery(address, options.queryParams()),
+                options.headers(),
+                Limits.MAX_MESSAGE_BYTES,
+                options.handshakeTimeout()),
             options.reconnection(),
+            options.pingInterval(),
+            options.idleTimeout(),
             callbackExecutor,
             pendingCalls);
-    Registrations registrations = new Registrations(connection);
+    Registrations registrations = new Registrations(connection, callbackExecutor);
     EngineEndpoint endpoint =
         new EngineEndpoint(connection, pendingCalls, registrations, options.maxQueueSize());
     InvocationDispatcher dispatcher =
@@ -95,6 +102,48 @@ public record ClientParts(
             callbackExecutor,
             ownedHandlerExecutor);
     return new ClientParts(
-        channels, payloads, connection, registrations, dispatcher, calls, shutdown);
+        channels,
+        payloads,
+        connection,
+        registrations,
+        new Registrar(registrations, payloads),
+        dispatcher,
+        calls,
+        shutdown);
+  }
+
+  /** The engine address with the handshake's query parameters added (URL-encoded). */
+  static URI withQuery(URI address, Map<String, String> params) {
+    if (params.isEmpty()) {
+      return address;
+    }
+    StringBuilder query = new StringBuilder();
+    String existing = address.getRawQuery();
+    if (existing != null && !existing.isEmpty()) {
+      query.append(existing);
+    }
+    params.forEach(
+        (name, value) -> {
+          if (query.length() > 0) {
+            query.append('&');
+          }
+          query.append(encode(name)).append('=').append(encode(value));
+        });
+    String text = address.toString();
+    int cut = text.indexOf('#');
+    String fragment = cut < 0 ? "" : text.substring(cut);
+    String base = cut < 0 ? text : text.substring(0, cut);
+    int mark = base.indexOf('?');
+    if (mark >= 0) {
+      base = base.substring(0, mark);
+    }
+    if (address.getRawPath() == null || address.getRawPath().isEmpty()) {
+      base = base + "/";
+    }
+    return URI.create(base + "?" + query + fragment);
+  }
+
+  private static String encode(String text) {
+    return URLEncoder.encode(text, StandardCharsets.UTF_8).replace("+", "%20");
   }
 }

@@ -3,18 +3,16 @@ package dev.iii.internal;
 import dev.iii.ConnectionState;
 import dev.iii.IIIException;
 import dev.iii.ReconnectionConfig;
+import dev.iii.protocol.Reattach;
 import dev.iii.transport.WebSocketRequest;
 import dev.iii.transport.WebSocketTransport;
 import io.netty.util.Timeout;
 import java.net.URI;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -27,8 +25,12 @@ import org.slf4j.LoggerFactory;
  * <p>Concurrency: all of its state belongs to one serial executor, the connection's actor. Socket
  * callbacks and API calls only post tasks to it; tasks never block, never wait for a lock and never
  * run user code (user futures and state listeners are completed on callback threads). Other threads
- * read only the volatile {@link #current()}, {@link #state()} and {@link #workerId()}. With no lock
- * to take in any order, there is nothing to deadlock on.
+ * read only the volatile {@link #current()}, {@link #state()}, {@link #workerId()} and {@link
+ * #fatalError()}. With no lock to take in any order, there is nothing to deadlock on.
+ *
+ * <p>Each open session runs a {@link Heartbeat}; after a reconnect the engine is first asked, with
+ * a {@code reattach}, to retire the previous connection. An engine's refusal of the worker ({@link
+ * #fail}) ends in {@link ConnectionState#FAILED} without reconnecting.
  */
 public final class EngineConnection {
 
@@ -37,53 +39,34 @@ public final class EngineConnection {
   /** How long a closing socket may take before it is dropped. */
   private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(10);
 
-  /** What the worker does with the connection's events. */
-  public interface Handler {
-
-    /**
-     * On the actor, once a socket is open and before any call may use it: send what must come first
-     * (registrations, calls made while offline, worker metadata).
-     *
-     * @return how many offline calls were sent, for the log
-     */
-    int opened(Session session);
-
-    /** On the socket's I/O thread: one inbound message. Must not block. */
-    void message(Session session, byte[] payload, boolean binary);
-
-    /** On the actor: the session is closed; {@code cause} says why, if known. */
-    void closed(Session session, @Nullable Throwable cause);
-
-    /** On the actor: reconnection gave up; nothing will be sent any more. */
-    void gaveUp(IIIException failure);
-  }
-
   private final URI address;
   private final WebSocketTransport transport;
   private final WebSocketRequest request;
-  private final ReconnectionConfig reconnection;
-  private final Executor callbackExecutor;
+  private final Backoff backoff;
+  private final Duration pingInterval;
+  private final Duration idleTimeout;
   private final PendingCalls pendingCalls;
   private final SerialExecutor actor;
   private final StateListeners listeners;
-  private @Nullable Handler handler;
+  private final ConnectWaiters connectWaiters;
+  private @Nullable ConnectionHandler handler;
 
   // Owned by the actor.
   private boolean running;
   private boolean stopped;
-  private int attempt;
   private int sessions;
   private @Nullable Session attempting;
   private @Nullable Session closing;
   private @Nullable CompletableFuture<Void> closed;
   private @Nullable Timeout reconnectTimer;
-  private final List<CompletableFuture<Void>> connectWaiters = new ArrayList<>();
+
+  /** The worker id and token of the last registered connection, presented after a reconnect. */
+  private @Nullable Reattach previous;
 
   // Written by the actor, read anywhere.
   private volatile @Nullable Session current;
   private volatile @Nullable String workerId;
-  private volatile StateListeners.Snapshot snapshot =
-      new StateListeners.Snapshot(0, ConnectionState.DISCONNECTED);
+  private volatile @Nullable IIIException fatal;
   private volatile boolean shutDown;
 
   public EngineConnection(
@@ -91,24 +74,28 @@ public final class EngineConnection {
       WebSocketTransport transport,
       WebSocketRequest request,
       ReconnectionConfig reconnection,
+      Duration pingInterval,
+      Duration idleTimeout,
       Executor callbackExecutor,
       PendingCalls pendingCalls) {
     this.address = address;
     this.transport = transport;
     this.request = request;
-    this.reconnection = reconnection;
-    this.callbackExecutor = callbackExecutor;
+    this.backoff = new Backoff(reconnection, Urls.redact(address));
+    this.pingInterval = pingInterval;
+    this.idleTimeout = idleTimeout;
     this.pendingCalls = pendingCalls;
     this.actor = new SerialExecutor(callbackExecutor);
     this.listeners = new StateListeners(callbackExecutor);
+    this.connectWaiters = new ConnectWaiters(callbackExecutor);
   }
 
   /** Set once, before {@link #connect()}. */
-  public void handler(Handler handler) {
+  public void handler(ConnectionHandler handler) {
     this.handler = Objects.requireNonNull(handler, "handler");
   }
 
-  private Handler handler() {
+  private ConnectionHandler handler() {
     return Objects.requireNonNull(handler, "handler not set");
   }
 
@@ -123,11 +110,24 @@ public final class EngineConnection {
   }
 
   public ConnectionState state() {
-    return snapshot.state();
+    return listeners.state();
   }
 
   public Optional<String> workerId() {
     return Optional.ofNullable(workerId);
+  }
+
+  /** Why the state is {@link ConnectionState#FAILED}, if it is. */
+  public Optional<IIIException> fatalError() {
+    return Optional.ofNullable(fatal);
+  }
+
+  /**
+   * On the actor: the {@code reattach} to send first on a new socket, naming the last connection
+   * the engine registered this worker on; {@code null} before the first registration.
+   */
+  @Nullable Reattach reattach() {
+    return previous;
   }
 
   /** Whether {@link #stop()} has been called. */
@@ -149,14 +149,15 @@ public final class EngineConnection {
     actor.executeHere(
         () -> {
           if (stopped) {
-            completeLater(connected, shutdownError());
+            connectWaiters.completeLater(connected, shutdownError());
           } else if (current != null && workerId != null) {
-            completeLater(connected, null);
+            connectWaiters.completeLater(connected, null);
           } else {
             connectWaiters.add(connected);
             if (!running) {
               running = true;
-              attempt = 0;
+              backoff.reset();
+              fatal = null;
               setState(ConnectionState.CONNECTING);
               open();
             }
@@ -183,7 +184,7 @@ public final class EngineConnection {
           attempting = null;
           workerId = null;
           setState(ConnectionState.DISCONNECTED);
-          failWaiters(shutdownError());
+          connectWaiters.completeAll(shutdownError());
           if (open == null) {
             done.complete(null);
             return;
@@ -217,21 +218,55 @@ public final class EngineConnection {
    * @return unsubscribes
    */
   public Runnable onStateChange(Consumer<ConnectionState> listener) {
-    return listeners.add(Objects.requireNonNull(listener, "listener"), () -> snapshot);
+    return listeners.add(Objects.requireNonNull(listener, "listener"));
   }
 
-  /** The engine greeted the session with this worker's id (called on the I/O thread). */
-  void workerRegistered(Session session, String id, Runnable onRegistered) {
+  /**
+   * The engine greeted the session with this worker's id and the token that retires the connection
+   * after a reconnect (called on the I/O thread).
+   */
+  void workerRegistered(
+      Session session, String id, @Nullable String reattachToken, Runnable onRegistered) {
     actor.execute(
         () -> {
           if (session != current) {
             return;
           }
           workerId = id;
+          previous = new Reattach(id, reattachToken);
           onRegistered.run();
-          List<CompletableFuture<Void>> waiters = new ArrayList<>(connectWaiters);
-          connectWaiters.clear();
-          waiters.forEach(waiter -> completeLater(waiter, null));
+          connectWaiters.completeAll(null);
+        });
+  }
+
+  /**
+   * The engine refused this worker on {@code session} for good (any thread): stop without
+   * reconnecting, in state {@link ConnectionState#FAILED}. Calls waiting on the session and those
+   * queued fail with {@code failure}, as does {@code connect()}.
+   */
+  void fail(Session session, IIIException failure) {
+    actor.execute(
+        () -> {
+          if (!running || (session != current && session != attempting)) {
+            return;
+          }
+          log.error(
+              "The iii engine at {} refused this worker: {}; not reconnecting",
+              displayAddress(),
+              failure.getMessage());
+          if (session == current) {
+            current = null;
+            workerId = null;
+          } else {
+            attempting = null;
+          }
+          pendingCalls.failSentOn(
+              session,
+              call ->
+                  new IIIException(
+                      failure.code(), failure.errorMessage(), call.functionId(), null, failure));
+          giveUp(failure);
+          session.close(1000, "refused by the engine");
         });
   }
 
@@ -265,9 +300,10 @@ public final class EngineConnection {
       return;
     }
     attempting = null;
-    attempt = 0;
+    backoff.reset();
     int flushed = handler().opened(session);
     current = session; // from now on, calls go straight to this socket
+    session.startHeartbeat(pingInterval, idleTimeout, displayAddress());
     setState(ConnectionState.CONNECTED);
     log.info(
         "Connected to iii engine at {}{}",
@@ -302,40 +338,23 @@ public final class EngineConnection {
 
   private void scheduleReconnect(boolean wasOpen, Throwable cause) {
     String why = String.valueOf(cause.getMessage());
-    if (reconnection.maxRetries() != -1 && attempt >= reconnection.maxRetries()) {
-      running = false;
-      setState(ConnectionState.FAILED);
+    Duration delay = backoff.next(wasOpen, why);
+    if (delay == null) {
       IIIException failure =
           new IIIException(
               IIIException.CONNECTION_FAILED,
-              "could not connect to " + displayAddress() + " after " + attempt + " retries: " + why,
+              "could not connect to "
+                  + displayAddress()
+                  + " after "
+                  + backoff.attempts()
+                  + " retries: "
+                  + why,
               null,
               null,
               cause);
       log.error("{}", failure.getMessage());
-      failWaiters(failure);
-      handler().gaveUp(failure);
+      giveUp(failure);
       return;
-    }
-    Duration delay = reconnection.delay(attempt, ThreadLocalRandom.current().nextDouble());
-    attempt++;
-    if (wasOpen) {
-      log.warn("Connection to iii engine at {} lost ({}); reconnecting", displayAddress(), why);
-    } else if (attempt % 10 == 1) {
-      // The first failure and every tenth: a wrong address should not go unnoticed, nor flood logs.
-      log.warn(
-          "Cannot connect to iii engine at {} ({}); retry {} in {} ms",
-          displayAddress(),
-          why,
-          attempt,
-          delay.toMillis());
-    } else {
-      log.debug(
-          "Cannot connect to iii engine at {} ({}); retry {} in {} ms",
-          displayAddress(),
-          why,
-          attempt,
-          delay.toMillis());
     }
     setState(ConnectionState.RECONNECTING);
     reconnectTimer =
@@ -351,6 +370,16 @@ public final class EngineConnection {
                     }));
   }
 
+  /** Stops for good in state FAILED: nothing will be sent any more. */
+  private void giveUp(IIIException failure) {
+    running = false;
+    cancelReconnect();
+    fatal = failure;
+    setState(ConnectionState.FAILED);
+    connectWaiters.completeAll(failure);
+    handler().gaveUp(failure);
+  }
+
   private void cancelReconnect() {
     Timeout timer = reconnectTimer;
     if (timer != null) {
@@ -360,39 +389,7 @@ public final class EngineConnection {
   }
 
   private void setState(ConnectionState next) {
-    StateListeners.Snapshot previous = snapshot;
-    if (previous.state() == next) {
-      return;
-    }
-    StateListeners.Snapshot now = new StateListeners.Snapshot(previous.version() + 1, next);
-    snapshot = now;
-    listeners.publish(now.version(), now.state());
-  }
-
-  private void failWaiters(Throwable failure) {
-    List<CompletableFuture<Void>> waiters = new ArrayList<>(connectWaiters);
-    connectWaiters.clear();
-    waiters.forEach(waiter -> completeLater(waiter, failure));
-  }
-
-  /** User futures complete on a callback thread, never on the actor. */
-  private void completeLater(CompletableFuture<Void> future, @Nullable Throwable failure) {
-    try {
-      callbackExecutor.execute(
-          () -> {
-            if (failure == null) {
-              future.complete(null);
-            } else {
-              future.completeExceptionally(failure);
-            }
-          });
-    } catch (java.util.concurrent.RejectedExecutionException e) {
-      if (failure == null) {
-        future.complete(null);
-      } else {
-        future.completeExceptionally(failure);
-      }
-    }
+    listeners.set(next);
   }
 
   private static IIIException shutdownError() {

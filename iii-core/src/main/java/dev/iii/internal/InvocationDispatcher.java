@@ -310,7 +310,11 @@ public final class InvocationDispatcher {
     try {
       Context context =
           Context.of(
-              invoke.functionId(), invoke.invocationId(), invoke.traceparent(), invoke.baggage());
+              invoke.functionId(),
+              invoke.invocationId(),
+              invoke.traceparent(),
+              invoke.baggage(),
+              payloads.readValue(invoke.metadata()));
       output = Context.with(context, () -> invocation.function.handle(invoke.data()));
     } catch (Throwable failure) {
       replyFailure(invocation, failure);

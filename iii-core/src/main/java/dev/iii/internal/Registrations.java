@@ -1,13 +1,16 @@
 package dev.iii.internal;
 
+import dev.iii.IIIException;
 import dev.iii.TriggerHandler;
 import dev.iii.protocol.Message;
 import dev.iii.protocol.MessageCodec;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.jspecify.annotations.Nullable;
 
@@ -21,14 +24,19 @@ import org.jspecify.annotations.Nullable;
  * makes next, as calls take the same path — and recorded by a task on the connection's actor, which
  * owns the messages to replay and sends the change itself if the session it went out on is no
  * longer the open one. A replay and a recording never interleave.
+ *
+ * <p>Each function and trigger has a status future (the handles' {@code status()}): failed, on a
+ * callback thread, when the engine refuses it; completed when it is unregistered.
  */
 public final class Registrations {
 
   private final EngineConnection connection;
+  private final Executor callbackExecutor;
   private final MessageCodec codec = MessageCodec.instance();
   private final Map<String, LocalFunction> functionHandlers = new ConcurrentHashMap<>();
+  private final Map<String, CompletableFuture<Void>> functionStatus = new ConcurrentHashMap<>();
   private final Map<String, TriggerHandler> triggerTypeHandlers = new ConcurrentHashMap<>();
-  private final Set<String> triggerIds = ConcurrentHashMap.newKeySet();
+  private final Map<String, CompletableFuture<Void>> triggerStatus = new ConcurrentHashMap<>();
 
   /** Changes not yet sent, waiting for their task on the actor; calls then queue behind them. */
   private final AtomicInteger waiting = new AtomicInteger();
@@ -39,8 +47,9 @@ public final class Registrations {
   private final Map<String, Sent> functions = new LinkedHashMap<>();
   private final Map<String, Sent> triggers = new LinkedHashMap<>();
 
-  public Registrations(EngineConnection connection) {
+  public Registrations(EngineConnection connection, Executor callbackExecutor) {
     this.connection = connection;
+    this.callbackExecutor = callbackExecutor;
   }
 
   /** The handler of a function of this worker, or {@code null}. Any thread. */
@@ -56,31 +65,106 @@ public final class Registrations {
   /**
    * Registers a function.
    *
+   * @return its status
    * @throws IllegalStateException when this worker registered the id already
    */
-  public void addFunction(String id, LocalFunction handler, Message registration) {
+  public CompletableFuture<Void> addFunction(
+      String id, LocalFunction handler, Message registration) {
     if (functionHandlers.putIfAbsent(id, handler) != null) {
       throw new IllegalStateException("function id already registered: " + id);
     }
+    CompletableFuture<Void> status = new CompletableFuture<>();
+    functionStatus.put(id, status);
     add(functions, id, registration);
+    return status;
   }
 
   /** Removes a function, if registered by this handler still. */
   public void removeFunction(String id, LocalFunction handler, Message unregistration) {
     if (functionHandlers.remove(id, handler)) {
+      CompletableFuture<Void> status = functionStatus.remove(id);
       remove(functions, id, unregistration);
+      if (status != null) {
+        completeLater(status, null);
+      }
     }
   }
 
-  public void addTrigger(String id, Message registration) {
-    triggerIds.add(id);
+  /**
+   * Registers a trigger.
+   *
+   * @return its status
+   */
+  public CompletableFuture<Void> addTrigger(String id, Message registration) {
+    CompletableFuture<Void> status = new CompletableFuture<>();
+    triggerStatus.put(id, status);
     add(triggers, id, registration);
+    return status;
   }
 
   /** Removes a trigger; a second removal does nothing. */
   public void removeTrigger(String id, Message unregistration) {
-    if (triggerIds.remove(id)) {
+    CompletableFuture<Void> status = triggerStatus.remove(id);
+    if (status != null) {
       remove(triggers, id, unregistration);
+      completeLater(status, null);
+    }
+  }
+
+  /**
+   * The engine refused a trigger of this worker (any thread): fails its status.
+   *
+   * @return whether the trigger is one of this worker's
+   */
+  public boolean refuseTrigger(String id, IIIException refusal) {
+    CompletableFuture<Void> status = triggerStatus.get(id);
+    if (status == null) {
+      return false;
+    }
+    completeLater(status, refusal);
+    return true;
+  }
+
+  /**
+   * The engine refused a function of this worker (any thread): fails its status. An engine with
+   * access control may name it with a registration prefix ({@code prefix::id}).
+   *
+   * @return the id this worker registered the function under, or {@code null} if it is not one of
+   *     this worker's
+   */
+  public @Nullable String refuseFunction(String id, IIIException refusal) {
+    String local = id;
+    CompletableFuture<Void> status = functionStatus.get(id);
+    if (status == null) {
+      for (Map.Entry<String, CompletableFuture<Void>> entry : functionStatus.entrySet()) {
+        if (id.endsWith("::" + entry.getKey())) {
+          local = entry.getKey();
+          status = entry.getValue();
+          break;
+        }
+      }
+    }
+    if (status == null) {
+      return null;
+    }
+    completeLater(status, refusal);
+    return local;
+  }
+
+  /** Ends a status on a callback thread: failed with {@code refusal}, else completed. */
+  private void completeLater(CompletableFuture<Void> status, @Nullable IIIException refusal) {
+    Runnable end =
+        () -> {
+          if (refusal == null) {
+            status.complete(null);
+          } else {
+            status.completeExceptionally(refusal);
+          }
+        };
+    try {
+      callbackExecutor.execute(end);
+    } catch (RejectedExecutionException e) {
+      end.run(); // shut down: here rather than never
     }
   }
 

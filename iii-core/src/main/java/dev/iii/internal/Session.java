@@ -4,12 +4,14 @@ import dev.iii.transport.WebSocket;
 import dev.iii.transport.WebSocketListener;
 import dev.iii.transport.WebSocketRequest;
 import dev.iii.transport.WebSocketTransport;
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
  * One socket to the engine, from its handshake to its close: what a sent call or an invocation
- * belongs to. Sending is safe from any thread and never blocks; the socket's callbacks are handed
- * to the owning {@link EngineConnection}.
+ * belongs to. Concurrency: sending is safe from any thread and never blocks; the socket's callbacks
+ * (on its I/O thread) are handed to the owning {@link EngineConnection}; the other fields are
+ * volatile.
  */
 public final class Session implements WebSocketListener {
 
@@ -21,6 +23,14 @@ public final class Session implements WebSocketListener {
 
   private volatile @Nullable WebSocket socket;
   private volatile boolean open;
+
+  /** When the last frame arrived ({@link System#nanoTime()}), for the idle timeout. */
+  private volatile long lastInbound = System.nanoTime();
+
+  /** Why this side dropped the socket, if it did (reported as the close's cause). */
+  private volatile @Nullable Throwable abortCause;
+
+  private volatile @Nullable Heartbeat heartbeat;
 
   Session(EngineConnection connection, int number, PendingCalls.Batch completions) {
     this.connection = connection;
@@ -75,15 +85,45 @@ public final class Session implements WebSocketListener {
     }
   }
 
+  /** Drops the socket at once; its close reports {@code cause}. */
+  void abort(Throwable cause) {
+    if (abortCause == null) {
+      abortCause = cause;
+    }
+    abort();
+  }
+
+  /** Starts pinging and watching for silence; stops when the socket closes. */
+  void startHeartbeat(Duration pingInterval, Duration idleTimeout, String address) {
+    heartbeat = Heartbeat.start(this, pingInterval, idleTimeout, address);
+    if (!open) {
+      stopHeartbeat(); // closed meanwhile
+    }
+  }
+
+  private void stopHeartbeat() {
+    Heartbeat running = heartbeat;
+    if (running != null) {
+      running.stop();
+    }
+  }
+
+  /** When the last frame arrived, in {@link System#nanoTime()} terms. */
+  long lastInbound() {
+    return lastInbound;
+  }
+
   @Override
   public void onOpen(WebSocket opened) {
     socket = opened;
+    lastInbound = System.nanoTime();
     open = true;
     connection.onOpen(this);
   }
 
   @Override
   public void onMessage(WebSocket from, byte[] payload, boolean binary) {
+    lastInbound = System.nanoTime();
     connection.onMessage(this, payload, binary);
   }
 
@@ -96,8 +136,9 @@ public final class Session implements WebSocketListener {
   public void onClosed(
       WebSocket closed, int code, @Nullable String reason, @Nullable Throwable failure) {
     open = false;
+    stopHeartbeat();
     completions.flush();
-    connection.onClosed(this, code, reason, failure);
+    connection.onClosed(this, code, reason, failure != null ? failure : abortCause);
   }
 
   @Override

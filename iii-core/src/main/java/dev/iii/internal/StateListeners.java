@@ -5,14 +5,15 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The connection-state listeners. Each has its own serial executor on the callback pool: it is told
- * every state once and in order, and a slow listener holds up only itself. No lock: states carry a
- * version, and a state posted after a newer one (a late subscriber's first) is skipped.
+ * The connection's state and its listeners. Each listener has its own serial executor on the
+ * callback pool: it is told every state once and in order, and a slow listener holds up only
+ * itself. No lock: states carry a version, and a state posted after a newer one (a late
+ * subscriber's first) is skipped. The state is written by the connection's actor only and read
+ * anywhere (volatile).
  */
 final class StateListeners {
 
@@ -23,6 +24,7 @@ final class StateListeners {
 
   private final List<Listener> listeners = new CopyOnWriteArrayList<>();
   private final Executor callbackExecutor;
+  private volatile Snapshot snapshot = new Snapshot(0, ConnectionState.DISCONNECTED);
 
   StateListeners(Executor callbackExecutor) {
     this.callbackExecutor = callbackExecutor;
@@ -34,18 +36,29 @@ final class StateListeners {
    *
    * @return removes the listener
    */
-  Runnable add(Consumer<ConnectionState> consumer, Supplier<Snapshot> current) {
+  Runnable add(Consumer<ConnectionState> consumer) {
     Listener listener = new Listener(consumer, callbackExecutor);
     listeners.add(listener);
-    Snapshot now = current.get();
+    Snapshot now = snapshot;
     listener.executor.executeHere(() -> listener.deliver(now.version(), now.state()));
     return () -> listeners.remove(listener);
   }
 
-  /** Tells every listener a new state (from the connection's actor). */
-  void publish(long version, ConnectionState state) {
+  /** The state now. */
+  ConnectionState state() {
+    return snapshot.state();
+  }
+
+  /** On the connection's actor: a new state, told to every listener (unless it is no change). */
+  void set(ConnectionState next) {
+    Snapshot previous = snapshot;
+    if (previous.state() == next) {
+      return;
+    }
+    Snapshot now = new Snapshot(previous.version() + 1, next);
+    snapshot = now;
     for (Listener listener : listeners) {
-      listener.executor.execute(() -> listener.deliver(version, state));
+      listener.executor.execute(() -> listener.deliver(now.version(), now.state()));
     }
   }
 

@@ -48,7 +48,10 @@ public final class TriggerTypeHost {
     }
     TriggerConfig config =
         new TriggerConfig(
-            register.id(), register.functionId(), payloads.toPlain(register.config()));
+            register.id(),
+            register.functionId(),
+            payloads.toPlain(register.config()),
+            payloads.toPlain(register.metadata()));
     run(
         () -> {
           try {

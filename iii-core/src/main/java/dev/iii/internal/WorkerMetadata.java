@@ -91,6 +91,10 @@ final class WorkerMetadata {
     node.put("runtime", "java");
     node.put("version", SdkVersion.get());
     node.put("name", options.workerName());
+    String description = options.workerDescription();
+    if (description != null) {
+      node.put("description", description);
+    }
     node.put(
         "os",
         System.getProperty("os.name")
@@ -100,6 +104,10 @@ final class WorkerMetadata {
             + System.getProperty("os.arch")
             + ")");
     node.put("pid", ProcessHandle.current().pid());
+    String isolation = System.getenv("III_ISOLATION");
+    if (isolation != null && !isolation.isBlank()) {
+      node.put("isolation", isolation); // as the official SDKs: the sandbox the worker runs in
+    }
     ObjectNode telemetry = node.putObject("telemetry");
     TelemetryOptions t = options.telemetry();
     telemetry.put(
