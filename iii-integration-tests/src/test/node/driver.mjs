@@ -1,34 +1,41 @@
 #!/usr/bin/env node
 // Drives the official Node iii-sdk for the Java interop tests (see dev.iii.it.node.NodeSdk).
 //
-//   III_URL=ws://127.0.0.1:PORT node driver.mjs --sdk 0.9.0|0.3.0
+//   III_URL=ws://127.0.0.1:PORT node driver.mjs --sdk 0.22.1|0.9.0|0.3.0
 //
 // stdin:  one JSON command per line: {"seq":1,"op":"call","function_id":"x","data":{}}
 // stdout: one JSON object per line, nothing else:
 //         replies {"seq":1,"ok":true,"result":...} / {"seq":1,"ok":false,"error":{...}}
-//         events  {"event":"started"|"invoked"|"connectionState"|"uncaught", ...}
+//         events  {"event":"started"|"invoked"|"connectionState"|"log"|"uncaught", ...}
 // stderr: everything else (SDK and OTel console output, diagnostics).
 //
 // Commands (every reply echoes "seq"; SDK rejections are passed through as "error" unchanged,
 // JS Errors as {name, message, code?}; failures of the driver itself as {code, message, ...};
 // a result the SDK resolved as undefined is sent as "result":null plus "undefinedResult":true):
-//   connect        {workerName?, invocationTimeoutMs?, otel?=false, reconnectionConfig?,
-//                   enableMetricsReporting?, timeoutMs?=10000}     -> {workerId}
+//   connect        {workerName?, workerDescription?, invocationTimeoutMs?, otel?=false,
+//                   reconnectionConfig?, enableMetricsReporting?, timeoutMs?=10000} -> {workerId}
 //   register       {id, behavior, message?, target?, timeoutMs?, description?, metadata?,
 //                   request_format?, response_format?}            -> {id}
 //                  behavior: echo | add ({sum:a+b}) | fail (throws Error(message ?? "node boom"))
 //                            | hang (never settles) | relay (calls target, returns its result)
-//                            | relayVoid (fires target, returns {relayed:true});
-//                  every handler first emits {"event":"invoked","function_id","data"}
+//                            | relayVoid (fires target, returns {relayed:true})
+//                            | echoMeta ({data, metadata}: the handler's 2nd argument, 0.22.1)
+//                            | constant (returns `value`);
+//                  every handler first emits {"event":"invoked","function_id","data","metadata"?}
+//                  (metadata only when the SDK handed the handler one)
 //   unregister     {id}
 //   awaitFunctions {ids, timeoutMs?=10000}                        -> all listed function ids
-//   call           {function_id, data, timeoutMs?}                -> the function's result
-//   callVoid       {function_id, data}                            -> null
-//   listFunctions, listWorkers                                    -> what the SDK returns
-//   status                                                        -> {connectionState, workerId}
+//   call           {function_id, data, timeoutMs?, metadata?}     -> the function's result
+//   callVoid       {function_id, data, metadata?}                 -> null
+//   listFunctions, listWorkers     -> what the SDK returns (0.22.1 has no such methods: the rows
+//                                     of engine::functions::list / engine::workers::list)
+//   status         -> {connectionState, workerId, reattachToken} (the token only from 0.22.1)
 //   shutdown       replies, then exits 0. The driver exits 3 when stdin closes.
-// Triggers, channels and HTTP (iii-sdk 0.9.0 only):
-//   registerTrigger     {type, function_id, config}                -> {id}
+// iii-sdk 0.22.1 only:
+//   enqueue        {function_id, data, queue, timeoutMs?}  trigger with TriggerAction.Enqueue
+//   flushOtel      {timeoutMs?=5000}  flushes the SDK's OTel exporters -> {flushed}
+// Triggers, channels and HTTP (iii-sdk 0.9.0 and 0.22.1):
+//   registerTrigger     {type, function_id, config, metadata?}     -> {id}
 //   unregisterTrigger   {id}
 //   registerTriggerType {id, description?, refuse?}   events triggerRegistered / triggerUnregistered
 //                        {trigger_type, trigger:{id, function_id, config}}; refuse: throw on register
@@ -39,17 +46,38 @@
 //  more behaviors for register: httpHello ({status_code:200, body:{message}, headers}),
 //    httpEcho (returns the request fields it got), httpStream (http() helper: status 201,
 //    content-type text/plain, `chunks` text chunks), readInput (reads channel input.input ->
-//    {length, sha256, messages}), writeOutput (writes `size` bytes to input.output -> {sha256}).
-// Events: started {sdk}, invoked, connectionState {state, workerId}, uncaught {error}.
+//    {length, sha256, messages}), writeOutput (writes `size` bytes to input.output -> {sha256}),
+//    httpMeta ({status_code:200, body:{metadata, path}}: the trigger's metadata as the handler
+//    got it), httpRaw ({status_code:200, headers:{content-type: contentType}, body: message}),
+//    httpReadBody (http() helper: reads request_body to its end, answers 200 JSON
+//    {raw, body, content_type}), middlewareContinue ({action:"continue"}),
+//    middlewareRespond ({action:"respond", response}).
+// Events: started {sdk}, invoked, connectionState {state, workerId}, uncaught {error},
+//   log {level, message}: each SDK console line starting with "[iii]" or "[OTel]" (the 0.22.1
+//   SDK reports refused triggers and its telemetry socket only there).
 //
-// The two SDK generations differ in how they are created and called; all of that is in the
-// adapters below, the command handling is shared. OTel is off unless connect says otel:true (when
-// on, the SDK opens a second WebSocket to the engine for telemetry).
+// The SDK versions differ in how they are created and called (0.22.1 also moved channels,
+// helpers and http() into sub-paths); all of that is in the adapters below, the command handling
+// is shared. OTel is off unless connect says otel:true (when on, the SDK opens a second WebSocket
+// to the engine for telemetry: <url>/otel from 0.22.1 on).
 
 // --- stdout discipline: only this script's protocol lines may reach stdout ----------------------
 const writeOut = process.stdout.write.bind(process.stdout);
 process.stdout.write = process.stderr.write.bind(process.stderr);
-console.log = console.info = console.debug = console.trace = console.error;
+const { format } = await import('node:util');
+const writeErr = console.error.bind(console);
+/** Console output goes to stderr; the SDK's own "[iii]"/"[OTel]" lines also become log events. */
+function captureConsole(level) {
+  return (...args) => {
+    writeErr(...args);
+    const message = format(...args);
+    if (message.startsWith('[iii]') || message.startsWith('[OTel]')) emit({ event: 'log', level, message });
+  };
+}
+console.error = captureConsole('error');
+console.warn = captureConsole('warn');
+console.log = console.info = captureConsole('info');
+console.debug = console.trace = captureConsole('debug');
 
 function emit(obj, callback) {
   let line;
@@ -129,17 +157,37 @@ async function readFromChannel(reader) {
 const sdkArg = process.argv.indexOf('--sdk');
 const SDK_VERSION = sdkArg >= 0 ? process.argv[sdkArg + 1] : undefined;
 const III_URL = process.env.III_URL;
-if (!['0.9.0', '0.3.0'].includes(SDK_VERSION) || !III_URL) {
-  console.error('usage: III_URL=ws://host:port node driver.mjs --sdk 0.9.0|0.3.0');
+if (!['0.22.1', '0.9.0', '0.3.0'].includes(SDK_VERSION) || !III_URL) {
+  console.error('usage: III_URL=ws://host:port node driver.mjs --sdk 0.22.1|0.9.0|0.3.0');
   process.exit(2);
 }
 
 /**
  * Uniform view of one SDK instance. Everything version-specific lives here.
- * Internal fields read on purpose (neither version types them): `workerId` (set from the
- * engine's `workerregistered`) and `connectionState`.
+ * Internal fields read on purpose (no version types them): `workerId` (set from the
+ * engine's `workerregistered`), `connectionState`, `triggers`, and in 0.22.1 `reattachToken`.
  */
 function makeAdapter(mod, version, url, options) {
+  if (version === '0.22.1') {
+    const iii = mod.registerWorker(url, options);
+    const builtin = (function_id) => iii.trigger({ function_id, payload: {} });
+    return {
+      iii,
+      call: (function_id, data, timeoutMs, metadata) =>
+        iii.trigger({ function_id, payload: data, timeoutMs, metadata }),
+      callVoid: (function_id, data, metadata) =>
+        iii.trigger({ function_id, payload: data, action: mod.TriggerAction.Void(), metadata }),
+      enqueue: (function_id, data, queue, timeoutMs) =>
+        iii.trigger({ function_id, payload: data, action: mod.TriggerAction.Enqueue({ queue }), timeoutMs }),
+      // 0.22.1 takes the id and the options apart from the handler.
+      register: ({ id, ...options }, handler) => iii.registerFunction(id, handler, options),
+      // 0.22.1 dropped listFunctions/listWorkers: the built-ins return {functions} / {workers}.
+      listFunctions: async () => (await builtin('engine::functions::list')).functions,
+      listWorkers: async () => (await builtin('engine::workers::list')).workers,
+      createChannel: (bufferSize) => helpers0221.createChannel(iii, bufferSize),
+      shutdown: () => iii.shutdown(),
+    };
+  }
   if (version === '0.9.0') {
     const iii = mod.registerWorker(url, options);
     return {
@@ -149,6 +197,7 @@ function makeAdapter(mod, version, url, options) {
       register: (message, handler) => iii.registerFunction(message, handler),
       listFunctions: () => iii.listFunctions(),
       listWorkers: () => iii.listWorkers(),
+      createChannel: (bufferSize) => iii.createChannel(bufferSize),
       shutdown: () => iii.shutdown(),
     };
   }
@@ -164,7 +213,13 @@ function makeAdapter(mod, version, url, options) {
   };
 }
 
-const sdkModule = await import(SDK_VERSION === '0.9.0' ? 'iii-sdk' : 'iii-sdk-030');
+const sdkModule = await import({ '0.22.1': 'iii-sdk-0221', '0.9.0': 'iii-sdk', '0.3.0': 'iii-sdk-030' }[SDK_VERSION]);
+// 0.22.1 moved channels, helpers and http() out of the main entry point.
+const is0221 = SDK_VERSION === '0.22.1';
+const helpers0221 = is0221 ? await import('iii-sdk-0221/helpers') : undefined;
+const channelModule = is0221 ? await import('iii-sdk-0221/channel') : sdkModule;
+const httpHelper = is0221 ? (await import('@iii-dev/helpers/http')).http : sdkModule.http;
+const observability0221 = is0221 ? await import('@iii-dev/helpers/observability') : undefined;
 
 // --- state -----------------------------------------------------------------------------------------
 /** @type {ReturnType<typeof makeAdapter> | undefined} */
@@ -192,19 +247,25 @@ const channels = new Map();
 
 function requireNewSdk() {
   const s = requireSdk();
-  if (SDK_VERSION !== '0.9.0') throw new CommandError('unsupported', 'needs iii-sdk 0.9.0');
+  if (SDK_VERSION === '0.3.0') throw new CommandError('unsupported', 'needs iii-sdk 0.9.0 or 0.22.1');
+  return s;
+}
+
+function require0221() {
+  const s = requireSdk();
+  if (!is0221) throw new CommandError('unsupported', 'needs iii-sdk 0.22.1');
   return s;
 }
 
 function channelEnd(ref) {
-  const Ctor = ref.direction === 'read' ? sdkModule.ChannelReader : sdkModule.ChannelWriter;
+  const Ctor = ref.direction === 'read' ? channelModule.ChannelReader : channelModule.ChannelWriter;
   return new Ctor(III_URL, ref);
 }
 
 /** Input as JSON for events: live channel ends (resolved from refs by the SDK) become markers. */
 function printable(value) {
-  if (sdkModule.ChannelReader && value instanceof sdkModule.ChannelReader) return { channel: 'reader' };
-  if (sdkModule.ChannelWriter && value instanceof sdkModule.ChannelWriter) return { channel: 'writer' };
+  if (channelModule.ChannelReader && value instanceof channelModule.ChannelReader) return { channel: 'reader' };
+  if (channelModule.ChannelWriter && value instanceof channelModule.ChannelWriter) return { channel: 'writer' };
   if (Array.isArray(value)) return value.map(printable);
   if (value !== null && typeof value === 'object') {
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, printable(v)]));
@@ -216,6 +277,8 @@ function makeHandler(cmd) {
   const { id, behavior, message, target, timeoutMs } = cmd;
   const run = {
     echo: async (input) => input,
+    echoMeta: async (input, metadata) => ({ data: input ?? null, metadata: metadata ?? null }),
+    constant: async () => cmd.value ?? null,
     add: async (input) => ({ sum: input.a + input.b }),
     fail: async () => {
       throw new Error(message ?? 'node boom');
@@ -242,14 +305,40 @@ function makeHandler(cmd) {
         content_type: input.headers?.['content-type'] ?? null,
       },
     }),
-    httpStream: sdkModule.http
-      ? sdkModule.http(async (_req, res) => {
+    httpStream: httpHelper
+      ? httpHelper(async (_req, res) => {
           res.status(201);
           res.headers({ 'content-type': 'text/plain' });
           for (let i = 1; i <= (cmd.chunks ?? 3); i++) res.stream.write(`chunk-${i}\n`);
           res.stream.end();
         })
       : undefined,
+    httpMeta: async (input, metadata) => ({
+      status_code: 200,
+      body: { metadata: metadata ?? null, path: input?.path ?? null },
+    }),
+    httpRaw: async () => ({
+      status_code: 200,
+      headers: { 'content-type': cmd.contentType ?? 'text/plain' },
+      body: message ?? '',
+    }),
+    // Reads the raw body from request_body (a channel) next to the parsed `body`.
+    httpReadBody: httpHelper
+      ? httpHelper(async (req, res) => {
+          const raw = await req.request_body.readAll();
+          res.status(200);
+          res.headers({ 'content-type': 'application/json' });
+          res.stream.end(
+            JSON.stringify({
+              raw: raw.toString('utf8'),
+              body: req.body ?? null,
+              content_type: req.headers?.['content-type'] ?? null,
+            }),
+          );
+        })
+      : undefined,
+    middlewareContinue: async () => ({ action: 'continue' }),
+    middlewareRespond: async () => ({ action: 'respond', response: cmd.response ?? { status_code: 403 } }),
     readInput: async (input) => readFromChannel(input.input),
     writeOutput: async (input) => writeToChannel(input.output, { size: input.size, messages: input.messages }),
   }[behavior];
@@ -257,9 +346,10 @@ function makeHandler(cmd) {
   if ((behavior === 'relay' || behavior === 'relayVoid') && !target) {
     throw new CommandError('bad_command', `${behavior} needs a target`);
   }
-  return (input) => {
-    emit({ event: 'invoked', function_id: id, data: printable(input) ?? null });
-    return run(input);
+  return (input, metadata) => {
+    // `metadata` is undefined (and so left out of the event) unless the SDK passed one.
+    emit({ event: 'invoked', function_id: id, data: printable(input) ?? null, metadata });
+    return run(input, metadata);
   };
 }
 
@@ -272,6 +362,7 @@ const ops = {
     if (sdk) throw new CommandError('already_connected', 'connect was already sent');
     const options = { otel: { enabled: cmd.otel === true } };
     if (cmd.workerName !== undefined) options.workerName = cmd.workerName;
+    if (cmd.workerDescription !== undefined) options.workerDescription = cmd.workerDescription;
     if (cmd.invocationTimeoutMs !== undefined) options.invocationTimeoutMs = cmd.invocationTimeoutMs;
     if (cmd.reconnectionConfig !== undefined) options.reconnectionConfig = cmd.reconnectionConfig;
     options.enableMetricsReporting = cmd.enableMetricsReporting ?? cmd.otel === true;
@@ -348,16 +439,32 @@ const ops = {
     });
   },
 
-  call: (cmd) => requireSdk().call(cmd.function_id, cmd.data, cmd.timeoutMs),
+  call: (cmd) => requireSdk().call(cmd.function_id, cmd.data, cmd.timeoutMs, cmd.metadata),
 
   async callVoid(cmd) {
-    await requireSdk().callVoid(cmd.function_id, cmd.data);
+    await requireSdk().callVoid(cmd.function_id, cmd.data, cmd.metadata);
     return null;
+  },
+
+  enqueue: (cmd) => require0221().enqueue(cmd.function_id, cmd.data, cmd.queue, cmd.timeoutMs),
+
+  async flushOtel(cmd) {
+    require0221();
+    const flushed = await Promise.race([
+      observability0221.flushOtel().then(() => true),
+      sleep(cmd.timeoutMs ?? 5000).then(() => false),
+    ]);
+    return { flushed };
   },
 
   async registerTrigger(cmd) {
     const s = requireNewSdk();
-    const trigger = s.iii.registerTrigger({ type: cmd.type, function_id: cmd.function_id, config: cmd.config ?? {} });
+    const input = { type: cmd.type, function_id: cmd.function_id, config: cmd.config ?? {} };
+    if (cmd.metadata !== undefined) {
+      if (!is0221) throw new CommandError('unsupported', 'trigger metadata needs iii-sdk 0.22.1');
+      input.metadata = cmd.metadata;
+    }
+    const trigger = s.iii.registerTrigger(input);
     const id = [...s.iii.triggers.keys()].pop();
     triggers.set(id, trigger);
     return { id };
@@ -391,7 +498,7 @@ const ops = {
 
   async createChannel(cmd) {
     const s = requireNewSdk();
-    const channel = await s.iii.createChannel(cmd.bufferSize);
+    const channel = await s.createChannel(cmd.bufferSize);
     channels.set(channel.readerRef.channel_id, channel);
     return { reader: channel.readerRef, writer: channel.writerRef };
   },
@@ -410,7 +517,11 @@ const ops = {
   listWorkers: () => requireSdk().listWorkers(),
 
   async status() {
-    return { connectionState: sdk?.iii.connectionState ?? null, workerId: sdk?.iii.workerId ?? null };
+    return {
+      connectionState: sdk?.iii.connectionState ?? null,
+      workerId: sdk?.iii.workerId ?? null,
+      reattachToken: sdk?.iii.reattachToken ?? null,
+    };
   },
 
   async shutdown(cmd) {

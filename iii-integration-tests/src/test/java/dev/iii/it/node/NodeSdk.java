@@ -58,6 +58,12 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class NodeSdk implements AutoCloseable {
 
+  /**
+   * The official SDK versions the driver runs, newest first; each is pinned in {@code package.json}
+   * ({@code iii-sdk-0221}, {@code iii-sdk}, {@code iii-sdk-030}).
+   */
+  public static final List<String> VERSIONS = List.of("0.22.1", "0.9.0", "0.3.0");
+
   private static final Logger log = LoggerFactory.getLogger(NodeSdk.class);
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -100,10 +106,14 @@ public final class NodeSdk implements AutoCloseable {
    * (at most 20 s) for its {@code started} event. The SDK does not connect until the {@code
    * connect} command is sent.
    *
-   * @param sdkVersion {@code "0.9.0"} or {@code "0.3.0"}
+   * @param sdkVersion one of {@link #VERSIONS}
    * @param wsUrl the engine's worker endpoint, e.g. {@code ws://127.0.0.1:49134}
    */
   public static NodeSdk start(String sdkVersion, String wsUrl) {
+    if (!VERSIONS.contains(sdkVersion)) {
+      throw new IllegalArgumentException(
+          "no driver for iii-sdk " + sdkVersion + "; known: " + VERSIONS);
+    }
     Path dir = fixturesDir();
     if (!Files.isDirectory(dir.resolve("node_modules"))) {
       throw new IllegalStateException("no node_modules in " + dir + ": run `npm ci` there first");
