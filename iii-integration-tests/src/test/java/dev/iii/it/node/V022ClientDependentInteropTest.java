@@ -173,7 +173,8 @@ class V022ClientDependentInteropTest {
             .asString();
 
     await().atMost(WAIT).until(() -> registered.size() == 1);
-    assertThat(registered.get(0)).isEqualTo(new TriggerConfig(id, target, Map.of("k", 1), METADATA));
+    assertThat(registered.get(0))
+        .isEqualTo(new TriggerConfig(id, target, Map.of("k", 1), METADATA));
   }
 
   @Test
@@ -266,7 +267,8 @@ class V022ClientDependentInteropTest {
     awaitRoute(request(f.engine().httpUrl(), base + "/1").GET().build());
 
     Trigger conflicting =
-        f.java().registerTrigger("http", fn, Map.of("api_path", base + "/:b", "http_method", "GET"));
+        f.java()
+            .registerTrigger("http", fn, Map.of("api_path", base + "/:b", "http_method", "GET"));
 
     IIIException refused = failure(conflicting.status());
     assertThat(refused.code()).isEqualTo("trigger_registration_failed");
