@@ -27,7 +27,8 @@ import org.jspecify.annotations.Nullable;
  * @param body the JSON body when the request's content type is JSON, else {@code null}
  * @param headers request headers, names in lower case
  * @param method the request method, upper case
- * @param requestBody the raw request body, as a stream (JSON bodies too from engine 0.22; before, only non-JSON ones)
+ * @param requestBody the raw request body, as a stream (JSON bodies too from engine 0.22; before,
+ *     only non-JSON ones)
  * @param path the trigger's registered {@code api_path} (not the requested path)
  * @param response the channel that streams the response (see {@link #stream()})
  * @param <T> the type of the JSON body
