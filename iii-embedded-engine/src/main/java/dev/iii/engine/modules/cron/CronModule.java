@@ -3,6 +3,7 @@ package dev.iii.engine.modules.cron;
 import dev.iii.engine.config.CronConfig;
 import dev.iii.engine.modules.EngineModule;
 import dev.iii.engine.modules.ModuleContext;
+import dev.iii.engine.modules.TriggerConditions;
 import dev.iii.engine.registry.InvalidTriggerException;
 import dev.iii.engine.registry.Trigger;
 import dev.iii.engine.registry.TriggerProvider;
@@ -42,8 +43,6 @@ public final class CronModule implements EngineModule {
   public static final String TRIGGER_TYPE = "cron";
 
   /** The condition key of iii 0.8.3, which engines since 0.9.0 ignore. */
-  static final String DEPRECATED_CONDITION_KEY = "_condition_path";
-
   private static final Logger log = LoggerFactory.getLogger(CronModule.class);
 
   private final CronConfig config;
@@ -144,7 +143,11 @@ public final class CronModule implements EngineModule {
       }
       Job job =
           new Job(
-              trigger.id(), trigger.functionId(), condition(trigger), trigger.metadata(), schedule);
+              trigger.id(),
+              trigger.functionId(),
+              TriggerConditions.conditionFunctionId(trigger),
+              trigger.metadata(),
+              schedule);
       if (jobs.putIfAbsent(trigger.id(), job) != null) {
         throw new InvalidTriggerException("Cron job '" + trigger.id() + "' is already registered");
       }
@@ -159,29 +162,6 @@ public final class CronModule implements EngineModule {
         job.cancel();
         log.info("Cron job {} -> {} unregistered", trigger.id(), trigger.functionId());
       }
-    }
-
-    /**
-     * The condition function: {@code condition_function_id}, or the deprecated {@code
-     * _condition_path} this engine once read (with a warning, since real engines ignore it).
-     */
-    private @Nullable String condition(Trigger trigger) {
-      JsonNode current = trigger.config().path("condition_function_id");
-      JsonNode deprecated = trigger.config().path(DEPRECATED_CONDITION_KEY);
-      if (deprecated.isString()) {
-        log.warn(
-            "cron trigger {} for {} uses the deprecated config key {}: real iii engines (0.9.0 and"
-                + " later) ignore it and run {} on every tick; use condition_function_id{}",
-            trigger.id(),
-            trigger.functionId(),
-            DEPRECATED_CONDITION_KEY,
-            trigger.functionId(),
-            current.isString() ? " (which this trigger also sets, and which wins)" : "");
-      }
-      if (current.isString()) {
-        return current.asString();
-      }
-      return deprecated.isString() ? deprecated.asString() : null;
     }
   }
 

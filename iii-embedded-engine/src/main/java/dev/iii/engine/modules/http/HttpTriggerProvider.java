@@ -1,12 +1,12 @@
 package dev.iii.engine.modules.http;
 
+import dev.iii.engine.modules.TriggerConditions;
 import dev.iii.engine.registry.InvalidTriggerException;
 import dev.iii.engine.registry.Trigger;
 import dev.iii.engine.registry.TriggerProvider;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -19,8 +19,6 @@ import tools.jackson.databind.JsonNode;
 final class HttpTriggerProvider implements TriggerProvider {
 
   /** The condition key of iii 0.8.3, which engines since 0.9.0 ignore. */
-  static final String DEPRECATED_CONDITION_KEY = "_condition_path";
-
   private static final Logger log = LoggerFactory.getLogger(HttpTriggerProvider.class);
 
   private final RouteTable routes;
@@ -62,7 +60,7 @@ final class HttpTriggerProvider implements TriggerProvider {
             path,
             method,
             segments,
-            condition(trigger),
+            TriggerConditions.conditionFunctionId(trigger),
             middleware(config.path("middleware_function_ids")),
             trigger.metadata());
     String conflict = routes.put(route);
@@ -75,31 +73,6 @@ final class HttpTriggerProvider implements TriggerProvider {
   @Override
   public void unregister(Trigger trigger) {
     routes.removeTrigger(trigger.id());
-  }
-
-  /**
-   * The condition function: {@code condition_function_id}, or the deprecated {@code
-   * _condition_path} this engine once read (with a warning, since real engines ignore it).
-   */
-  static @Nullable String condition(Trigger trigger) {
-    JsonNode config = trigger.config();
-    JsonNode current = config.path("condition_function_id");
-    JsonNode deprecated = config.path(DEPRECATED_CONDITION_KEY);
-    if (deprecated.isString()) {
-      log.warn(
-          "{} trigger {} for {} uses the deprecated config key {}: real iii engines (0.9.0 and"
-              + " later) ignore it and run {} unconditionally; use condition_function_id{}",
-          trigger.triggerType(),
-          trigger.id(),
-          trigger.functionId(),
-          DEPRECATED_CONDITION_KEY,
-          trigger.functionId(),
-          current.isString() ? " (which this trigger also sets, and which wins)" : "");
-    }
-    if (current.isString()) {
-      return current.asString();
-    }
-    return deprecated.isString() ? deprecated.asString() : null;
   }
 
   /** The route's middleware ids, in order; entries that are not strings are skipped. */
