@@ -40,6 +40,9 @@ import reactor.core.publisher.Mono;
  * taking invocations from the queue until it is empty; so under load a handler thread goes from one
  * invocation to the next without a hand-off, and the I/O thread only starts a loop when one is
  * free.
+ *
+ * <p>Over 400 lines on purpose: the queue, the drain loops, the stall guard and the shutdown drain
+ * share the same counters, and splitting them would expose those counters across classes.
  */
 public final class InvocationDispatcher {
 
