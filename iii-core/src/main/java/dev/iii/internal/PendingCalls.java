@@ -6,11 +6,14 @@ import dev.iii.protocol.ErrorBody;
 import dev.iii.protocol.InvocationResult;
 import dev.iii.protocol.RawJson;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -128,13 +131,30 @@ public final class PendingCalls {
     return new Batch();
   }
 
-  /** Calls ended by one read, completed together by {@link #flush()}. Confined to one thread. */
-  public final class Batch {
+  /**
+   * Calls ended by one read, completed together by {@link #flush()}. Confined to one thread. It is
+   * also an {@link Executor} for what the same read says besides results (a refused registration):
+   * such tasks run on the callback thread before the batch's calls complete, so whoever a later
+   * result wakes sees what the engine said before it.
+   */
+  public final class Batch implements Executor {
 
     private PendingCall<?>[] ended = new PendingCall<?>[16];
     private @Nullable RawJson[] results = new RawJson[16];
     private @Nullable Throwable[] errors = new Throwable[16];
     private int size;
+    private @Nullable List<Runnable> first;
+
+    /** Runs {@code task} on the callback thread, before the calls of this read complete. */
+    @Override
+    public void execute(Runnable task) {
+      List<Runnable> tasks = first;
+      if (tasks == null) {
+        tasks = new ArrayList<>(2);
+        first = tasks;
+      }
+      tasks.add(task);
+    }
 
     void add(PendingCall<?> call, @Nullable RawJson result, @Nullable Throwable error) {
       if (size == ended.length) {
@@ -150,11 +170,14 @@ public final class PendingCalls {
 
     /** Hands the calls gathered so far to a callback thread. */
     public void flush() {
-      if (size == 0) {
+      List<Runnable> tasks = first;
+      if (size == 0 && tasks == null) {
         return;
       }
+      first = null;
       Completions task =
           new Completions(
+              tasks == null ? NO_TASKS : tasks.toArray(Runnable[]::new),
               Arrays.copyOf(ended, size),
               Arrays.copyOf(results, size),
               Arrays.copyOf(errors, size));
@@ -162,17 +185,22 @@ public final class PendingCalls {
       Arrays.fill(results, 0, size, null);
       Arrays.fill(errors, 0, size, null);
       size = 0;
-      execute(task);
+      PendingCalls.this.execute(task); // to the callback executor, not into this batch
     }
   }
 
+  private static final Runnable[] NO_TASKS = new Runnable[0];
+
   /**
-   * Completes calls in order. The thread that runs it takes the calls one by one; while calls are
-   * left, a stall guard on the timer looks every {@link #STALL}, and when none was completed since,
-   * runs this on another thread too, and both share the rest.
+   * Runs the read's other tasks, then completes its calls, in order. The thread that runs it takes
+   * the calls one by one; while calls are left, a stall guard on the timer looks every {@link
+   * #STALL}, and when none was completed since, runs this on another thread too, and both share the
+   * rest (the tasks run once, on the first thread).
    */
   private final class Completions implements Runnable {
 
+    private final Runnable[] first;
+    private final AtomicBoolean firstTaken = new AtomicBoolean();
     private final PendingCall<?>[] ended;
     private final @Nullable RawJson[] results;
     private final @Nullable Throwable[] errors;
@@ -180,17 +208,31 @@ public final class PendingCalls {
     private final AtomicInteger done = new AtomicInteger();
     private int doneAtLastLook; // only the guard's timer task reads and writes it
 
-    Completions(PendingCall<?>[] ended, @Nullable RawJson[] results, @Nullable Throwable[] errors) {
+    Completions(
+        Runnable[] first,
+        PendingCall<?>[] ended,
+        @Nullable RawJson[] results,
+        @Nullable Throwable[] errors) {
+      this.first = first;
       this.ended = ended;
       this.results = results;
       this.errors = errors;
-      if (ended.length > 1) {
+      if (ended.length > 1 || (ended.length > 0 && first.length > 0)) {
         guard();
       }
     }
 
     @Override
     public void run() {
+      if (first.length > 0 && firstTaken.compareAndSet(false, true)) {
+        for (Runnable task : first) {
+          try {
+            task.run();
+          } catch (RuntimeException e) {
+            log.warn("A callback of the iii client failed", e);
+          }
+        }
+      }
       for (int i = next.getAndIncrement(); i < ended.length; i = next.getAndIncrement()) {
         ended[i].finish(results[i], errors[i]);
         done.incrementAndGet();

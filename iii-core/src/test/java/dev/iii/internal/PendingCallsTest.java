@@ -71,6 +71,39 @@ class PendingCallsTest {
   }
 
   @Test
+  void tasksOfAReadRunOnACallbackThreadBeforeItsCallsComplete() throws Exception {
+    PendingCall<Object> call = add("call");
+    CompletableFuture<Void> refused = new CompletableFuture<>();
+    List<String> threads = new CopyOnWriteArrayList<>();
+    CompletableFuture<Boolean> refusedFirst =
+        call.future().thenApply(value -> refused.isCompletedExceptionally());
+
+    PendingCalls.Batch batch = calls.newBatch();
+    batch.execute(
+        () -> {
+          threads.add(Thread.currentThread().getName());
+          refused.completeExceptionally(new IIIException("refused", "no"));
+        });
+    calls.onResult(InvocationResult.success(call.invocationId, "f", RawJson.parse("1")), batch);
+    assertThat(refused).isNotDone(); // nothing runs before the read is over
+    batch.flush();
+
+    assertThat(refusedFirst.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(threads).singleElement().asString().startsWith("test-callback");
+  }
+
+  @Test
+  void aReadWithTasksAndNoResultsStillRunsThem() throws Exception {
+    CompletableFuture<String> ran = new CompletableFuture<>();
+    PendingCalls.Batch batch = calls.newBatch();
+    batch.execute(() -> ran.complete(Thread.currentThread().getName()));
+
+    batch.flush();
+
+    assertThat(ran.get(10, TimeUnit.SECONDS)).startsWith("test-callback");
+  }
+
+  @Test
   void aCallEndsOnceWhateverEndsItFirst() throws Exception {
     List<Throwable> completions = new CopyOnWriteArrayList<>();
     PendingCall<Object> call =
