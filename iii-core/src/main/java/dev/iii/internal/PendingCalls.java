@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -132,10 +131,14 @@ public final class PendingCalls {
   }
 
   /**
-   * Calls ended by one read, completed together by {@link #flush()}. Confined to one thread. It is
-   * also an {@link Executor} for what the same read says besides results (a refused registration):
-   * such tasks run on the callback thread before the batch's calls complete, so whoever a later
-   * result wakes sees what the engine said before it.
+   * Calls ended by one read, completed together by {@link #flush()}. Confined to one thread.
+   *
+   * <p>It is also an {@link Executor} for what the engine says besides results (a refused
+   * registration), so that whoever a later result wakes sees it: such a task runs on the callback
+   * thread before the calls of its read complete, and again before those of every later read until
+   * one run has finished — transports may report each message as a read of its own, whose
+   * completions another callback thread may run first. Tasks must therefore be idempotent, as
+   * completing a future is.
    */
   public final class Batch implements Executor {
 
@@ -143,17 +146,17 @@ public final class PendingCalls {
     private @Nullable RawJson[] results = new RawJson[16];
     private @Nullable Throwable[] errors = new Throwable[16];
     private int size;
-    private @Nullable List<Runnable> first;
+    private final List<Repeated> unfinished = new ArrayList<>(2);
+    private boolean added;
 
-    /** Runs {@code task} on the callback thread, before the calls of this read complete. */
+    /**
+     * Runs {@code task} on a callback thread before the calls of this read and of later reads
+     * complete (possibly more than once: it must be idempotent).
+     */
     @Override
     public void execute(Runnable task) {
-      List<Runnable> tasks = first;
-      if (tasks == null) {
-        tasks = new ArrayList<>(2);
-        first = tasks;
-      }
-      tasks.add(task);
+      unfinished.add(new Repeated(task));
+      added = true;
     }
 
     void add(PendingCall<?> call, @Nullable RawJson result, @Nullable Throwable error) {
@@ -170,14 +173,16 @@ public final class PendingCalls {
 
     /** Hands the calls gathered so far to a callback thread. */
     public void flush() {
-      List<Runnable> tasks = first;
-      if (size == 0 && tasks == null) {
-        return;
+      if (!unfinished.isEmpty()) {
+        unfinished.removeIf(Repeated::finished);
       }
-      first = null;
+      if (size == 0 && !added) {
+        return; // earlier completions run the unfinished tasks
+      }
+      added = false;
       Completions task =
           new Completions(
-              tasks == null ? NO_TASKS : tasks.toArray(Runnable[]::new),
+              unfinished.isEmpty() ? NO_TASKS : unfinished.toArray(Runnable[]::new),
               Arrays.copyOf(ended, size),
               Arrays.copyOf(results, size),
               Arrays.copyOf(errors, size));
@@ -191,16 +196,42 @@ public final class PendingCalls {
 
   private static final Runnable[] NO_TASKS = new Runnable[0];
 
+  /** A task of {@link Batch#execute}, and whether one run of it has finished. */
+  private static final class Repeated implements Runnable {
+
+    private final Runnable task;
+    private volatile boolean finished;
+
+    Repeated(Runnable task) {
+      this.task = task;
+    }
+
+    @Override
+    public void run() {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.warn("A callback of the iii client failed", e);
+      } finally {
+        finished = true;
+      }
+    }
+
+    boolean finished() {
+      return finished;
+    }
+  }
+
   /**
-   * Runs the read's other tasks, then completes its calls, in order. The thread that runs it takes
-   * the calls one by one; while calls are left, a stall guard on the timer looks every {@link
-   * #STALL}, and when none was completed since, runs this on another thread too, and both share the
-   * rest (the tasks run once, on the first thread).
+   * Runs the unfinished tasks of {@link Batch#execute}, then completes the read's calls, in order.
+   * The thread that runs it takes the calls one by one; while calls are left, a stall guard on the
+   * timer looks every {@link #STALL}, and when none was completed since, runs this on another
+   * thread too (which runs the tasks again, idempotent, so it too completes calls only after them),
+   * and both share the rest.
    */
   private final class Completions implements Runnable {
 
     private final Runnable[] first;
-    private final AtomicBoolean firstTaken = new AtomicBoolean();
     private final PendingCall<?>[] ended;
     private final @Nullable RawJson[] results;
     private final @Nullable Throwable[] errors;
@@ -224,14 +255,8 @@ public final class PendingCalls {
 
     @Override
     public void run() {
-      if (first.length > 0 && firstTaken.compareAndSet(false, true)) {
-        for (Runnable task : first) {
-          try {
-            task.run();
-          } catch (RuntimeException e) {
-            log.warn("A callback of the iii client failed", e);
-          }
-        }
+      for (Runnable task : first) {
+        task.run();
       }
       for (int i = next.getAndIncrement(); i < ended.length; i = next.getAndIncrement()) {
         ended[i].finish(results[i], errors[i]);
