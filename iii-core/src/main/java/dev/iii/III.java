@@ -189,7 +189,10 @@ public final class III implements IIIClient {
     Objects.requireNonNull(handler, "handler");
     Objects.requireNonNull(options, "options");
     return registrar.function(
-        id, options, null, data -> handler.handle(payloads.read(data, inputType)));
+        id,
+        registrar.withInputSchema(options, inputType),
+        null,
+        data -> handler.handle(payloads.read(data, inputType)));
   }
 
   @Override

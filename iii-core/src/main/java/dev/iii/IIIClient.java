@@ -122,14 +122,21 @@ public interface IIIClient extends AutoCloseable {
    * Registers a function whose input is converted to {@code inputType} first (by the client's
    * {@code JsonMapper}); fields of type {@link dev.iii.channel.ChannelReader} and {@link
    * dev.iii.channel.ChannelWriter} are read from channel refs, so {@code ApiRequest.class} works
-   * for HTTP triggers.
+   * for HTTP triggers. The function is registered with the JSON Schema of {@code inputType} as its
+   * {@code request_format} (made by {@link dev.iii.schema.JsonSchemas} with the client's mapper;
+   * none for types that accept any value, such as {@code Object}).
    */
   default <T> FunctionRef registerFunction(
       String id, Class<T> inputType, TypedFunctionHandler<T> handler) {
     return registerFunction(id, inputType, handler, RegisterFunctionOptions.NONE);
   }
 
-  /** Registers a function whose input is converted to {@code inputType}, with options. */
+  /**
+   * Registers a function whose input is converted to {@code inputType}, with options. Unless the
+   * options set a {@link RegisterFunctionOptions#requestFormat() requestFormat}, the JSON Schema of
+   * {@code inputType} is sent as the function's {@code request_format}, as by {@link
+   * #registerFunction(String, Class, TypedFunctionHandler)}.
+   */
   <T> FunctionRef registerFunction(
       String id,
       Class<T> inputType,

@@ -58,6 +58,39 @@ class EngineRefusalTest extends ClientTestSupport {
     assertThat(client.getConnectionState()).isEqualTo(ConnectionState.CONNECTED);
   }
 
+  /**
+   * What a worker does to learn whether the engine took its triggers: a call after them. The engine
+   * handles a connection's messages in order, so it refuses before it answers, and the client makes
+   * the refusal visible before the answer: whoever the answer wakes sees the failed status.
+   */
+  @Test
+  void aRefusalIsInTheStatusBeforeTheAnswerToACallMadeAfterTheTrigger() {
+    III client = connect(client());
+    Conn conn = engine.awaitConnection(0);
+    for (int round = 0; round < 50; round++) {
+      Trigger trigger =
+          client.registerTrigger("cron", "jobs::tick", Map.of("expression", "not cron"));
+      engine.answer(
+          "engine::probe",
+          data -> {
+            conn.send(
+                "{\"type\":\"triggerregistrationresult\",\"id\":\""
+                    + trigger.id()
+                    + "\",\"trigger_type\":\"cron\",\"function_id\":\"jobs::tick\","
+                    + "\"error\":{\"code\":\"trigger_registration_failed\","
+                    + "\"message\":\"Invalid cron expression\"}}");
+            return data;
+          });
+
+      CompletableFuture<Boolean> refusedWhenAnswered =
+          client
+              .call("engine::probe", round)
+              .thenApply(answer -> trigger.status().isCompletedExceptionally());
+
+      assertThat(refusedWhenAnswered).succeedsWithin(WAIT).isEqualTo(true);
+    }
+  }
+
   @Test
   void anUnregisteredTriggersStatusCompletes() {
     III client = connect(client());

@@ -52,9 +52,15 @@ class LivenessTest extends ClientTestSupport {
       assertThat(log.messages(Level.WARN))
           .anySatisfy(message -> assertThat(message).contains("no frame from the engine"));
     }
-    assertThat(states)
-        .containsSubsequence(
-            ConnectionState.CONNECTED, ConnectionState.RECONNECTING, ConnectionState.CONNECTED);
+    // Listeners are told on their own thread: the last state may still be on its way.
+    waiting()
+        .untilAsserted(
+            () ->
+                assertThat(states)
+                    .containsSubsequence(
+                        ConnectionState.CONNECTED,
+                        ConnectionState.RECONNECTING,
+                        ConnectionState.CONNECTED));
   }
 
   @Test

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.PropertyNamingStrategies;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -167,6 +168,55 @@ class MetadataTest extends ClientTestSupport {
   }
 
   @Test
+  void aTypedFunctionIsRegisteredWithItsInputTypesSchema() {
+    III client = client();
+    client.registerFunction("orders::greet", Greeting.class, greeting -> null);
+    client.registerFunction(
+        "orders::described",
+        Greeting.class,
+        greeting -> null,
+        RegisterFunctionOptions.builder().description("Greets").build());
+    client.registerFunction("orders::any", Object.class, input -> null);
+    connect(client);
+    Conn conn = engine.awaitConnection(0);
+
+    String greetingSchema =
+        "{'$schema':'https://json-schema.org/draft/2020-12/schema','type':'object',"
+            + "'properties':{'name':{'type':'string'}}}";
+    assertThat(conn.awaitFrame("registerfunction", "id", "orders::greet"))
+        .isEqualTo(
+            json(
+                "{'type':'registerfunction','id':'orders::greet','request_format':"
+                    + greetingSchema
+                    + "}"));
+    JsonNode described = conn.awaitFrame("registerfunction", "id", "orders::described");
+    assertThat(described.get("description").asString()).isEqualTo("Greets");
+    assertThat(described.get("request_format")).isEqualTo(json(greetingSchema));
+    // Object accepts any value: no schema, no field.
+    assertThat(conn.awaitFrame("registerfunction", "id", "orders::any").has("request_format"))
+        .isFalse();
+  }
+
+  @Test
+  void theInputSchemaFollowsTheClientsMapper() {
+    III client =
+        client(
+            options ->
+                options.jsonMapper(
+                    JsonMapper.builder()
+                        .propertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                        .build()));
+    client.registerFunction("orders::named", Named.class, named -> named.firstName());
+    connect(client);
+
+    JsonNode frame =
+        engine.awaitConnection(0).awaitFrame("registerfunction", "id", "orders::named");
+
+    assertThat(frame.get("request_format").get("properties").propertyNames())
+        .containsExactly("first_name");
+  }
+
+  @Test
   void anHttpInvokedFunctionIsRegisteredWithItsOptions() {
     III client = client();
     client.registerFunction(
@@ -206,4 +256,7 @@ class MetadataTest extends ClientTestSupport {
 
   /** A typed input. */
   record Greeting(String name) {}
+
+  /** A typed input whose property name depends on the mapper's naming strategy. */
+  record Named(String firstName) {}
 }

@@ -3,6 +3,7 @@ package dev.iii.internal;
 import dev.iii.InitOptions;
 import dev.iii.channel.ChannelConnector;
 import dev.iii.protocol.Limits;
+import dev.iii.schema.JsonSchemas;
 import dev.iii.transport.ReactorNettyTransport;
 import dev.iii.transport.WebSocketRequest;
 import dev.iii.transport.WebSocketTransport;
@@ -106,7 +107,8 @@ public record ClientParts(
         payloads,
         connection,
         registrations,
-        new Registrar(registrations, payloads),
+        new Registrar(
+            registrations, payloads, JsonSchemas.builder().mapper(options.jsonMapper()).build()),
         dispatcher,
         calls,
         shutdown);

@@ -6,7 +6,9 @@ import dev.iii.protocol.ErrorBody;
 import dev.iii.protocol.InvocationResult;
 import dev.iii.protocol.RawJson;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -128,13 +130,34 @@ public final class PendingCalls {
     return new Batch();
   }
 
-  /** Calls ended by one read, completed together by {@link #flush()}. Confined to one thread. */
-  public final class Batch {
+  /**
+   * Calls ended by one read, completed together by {@link #flush()}. Confined to one thread.
+   *
+   * <p>It is also an {@link Executor} for what the engine says besides results (a refused
+   * registration), so that whoever a later result wakes sees it: such a task runs on the callback
+   * thread before the calls of its read complete, and again before those of every later read until
+   * one run has finished — transports may report each message as a read of its own, whose
+   * completions another callback thread may run first. Tasks must therefore be idempotent, as
+   * completing a future is.
+   */
+  public final class Batch implements Executor {
 
     private PendingCall<?>[] ended = new PendingCall<?>[16];
     private @Nullable RawJson[] results = new RawJson[16];
     private @Nullable Throwable[] errors = new Throwable[16];
     private int size;
+    private final List<Repeated> unfinished = new ArrayList<>(2);
+    private boolean added;
+
+    /**
+     * Runs {@code task} on a callback thread before the calls of this read and of later reads
+     * complete (possibly more than once: it must be idempotent).
+     */
+    @Override
+    public void execute(Runnable task) {
+      unfinished.add(new Repeated(task));
+      added = true;
+    }
 
     void add(PendingCall<?> call, @Nullable RawJson result, @Nullable Throwable error) {
       if (size == ended.length) {
@@ -150,11 +173,16 @@ public final class PendingCalls {
 
     /** Hands the calls gathered so far to a callback thread. */
     public void flush() {
-      if (size == 0) {
-        return;
+      if (!unfinished.isEmpty()) {
+        unfinished.removeIf(Repeated::finished);
       }
+      if (size == 0 && !added) {
+        return; // earlier completions run the unfinished tasks
+      }
+      added = false;
       Completions task =
           new Completions(
+              unfinished.isEmpty() ? NO_TASKS : unfinished.toArray(Runnable[]::new),
               Arrays.copyOf(ended, size),
               Arrays.copyOf(results, size),
               Arrays.copyOf(errors, size));
@@ -162,17 +190,48 @@ public final class PendingCalls {
       Arrays.fill(results, 0, size, null);
       Arrays.fill(errors, 0, size, null);
       size = 0;
-      execute(task);
+      PendingCalls.this.execute(task); // to the callback executor, not into this batch
+    }
+  }
+
+  private static final Runnable[] NO_TASKS = new Runnable[0];
+
+  /** A task of {@link Batch#execute}, and whether one run of it has finished. */
+  private static final class Repeated implements Runnable {
+
+    private final Runnable task;
+    private volatile boolean finished;
+
+    Repeated(Runnable task) {
+      this.task = task;
+    }
+
+    @Override
+    public void run() {
+      try {
+        task.run();
+      } catch (RuntimeException e) {
+        log.warn("A callback of the iii client failed", e);
+      } finally {
+        finished = true;
+      }
+    }
+
+    boolean finished() {
+      return finished;
     }
   }
 
   /**
-   * Completes calls in order. The thread that runs it takes the calls one by one; while calls are
-   * left, a stall guard on the timer looks every {@link #STALL}, and when none was completed since,
-   * runs this on another thread too, and both share the rest.
+   * Runs the unfinished tasks of {@link Batch#execute}, then completes the read's calls, in order.
+   * The thread that runs it takes the calls one by one; while calls are left, a stall guard on the
+   * timer looks every {@link #STALL}, and when none was completed since, runs this on another
+   * thread too (which runs the tasks again, idempotent, so it too completes calls only after them),
+   * and both share the rest.
    */
   private final class Completions implements Runnable {
 
+    private final Runnable[] first;
     private final PendingCall<?>[] ended;
     private final @Nullable RawJson[] results;
     private final @Nullable Throwable[] errors;
@@ -180,17 +239,25 @@ public final class PendingCalls {
     private final AtomicInteger done = new AtomicInteger();
     private int doneAtLastLook; // only the guard's timer task reads and writes it
 
-    Completions(PendingCall<?>[] ended, @Nullable RawJson[] results, @Nullable Throwable[] errors) {
+    Completions(
+        Runnable[] first,
+        PendingCall<?>[] ended,
+        @Nullable RawJson[] results,
+        @Nullable Throwable[] errors) {
+      this.first = first;
       this.ended = ended;
       this.results = results;
       this.errors = errors;
-      if (ended.length > 1) {
+      if (ended.length > 1 || (ended.length > 0 && first.length > 0)) {
         guard();
       }
     }
 
     @Override
     public void run() {
+      for (Runnable task : first) {
+        task.run();
+      }
       for (int i = next.getAndIncrement(); i < ended.length; i = next.getAndIncrement()) {
         ended[i].finish(results[i], errors[i]);
         done.incrementAndGet();

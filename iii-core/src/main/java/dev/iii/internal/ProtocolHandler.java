@@ -119,7 +119,7 @@ public final class ProtocolHandler implements ConnectionHandler {
     } else if (message instanceof Pong) {
       // The answer to the heartbeat's ping: its arrival is all that counts.
     } else if (message instanceof TriggerRegistrationResult result) {
-      triggerResult(result);
+      triggerResult(session, result);
     } else if (message instanceof EngineError error) {
       connection.fail(session, new IIIException(error.error().code(), error.error().message()));
     } else if (message instanceof RegistrationRejected rejected) {
@@ -130,14 +130,14 @@ public final class ProtocolHandler implements ConnectionHandler {
   }
 
   /** A trigger of this worker, refused by the engine or by the trigger type's provider. */
-  private void triggerResult(TriggerRegistrationResult result) {
+  private void triggerResult(Session session, TriggerRegistrationResult result) {
     ErrorBody error = result.error();
     if (error == null) {
       return; // a success: engines send none to the registering worker
     }
     IIIException refusal =
         new IIIException(error.code(), error.message(), result.functionId(), null, null);
-    boolean ours = registrations.refuseTrigger(result.id(), refusal);
+    boolean ours = registrations.refuseTrigger(result.id(), refusal, session.completions());
     log.warn(
         "The iii engine refused {}trigger {} ({} -> {}): {}: {}",
         ours ? "" : "unknown ",
@@ -158,7 +158,7 @@ public final class ProtocolHandler implements ConnectionHandler {
       return;
     }
     IIIException refusal = new IIIException(rejected.code(), reason, functionId, null, null);
-    String local = registrations.refuseFunction(functionId, refusal);
+    String local = registrations.refuseFunction(functionId, refusal, session.completions());
     log.warn(
         "The iii engine refused function {}: {}; the worker stays connected and serves its other"
             + " functions",

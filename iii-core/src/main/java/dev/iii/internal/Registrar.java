@@ -17,6 +17,8 @@ import dev.iii.protocol.RegisterTriggerType;
 import dev.iii.protocol.UnregisterFunction;
 import dev.iii.protocol.UnregisterTrigger;
 import dev.iii.protocol.UnregisterTriggerType;
+import dev.iii.schema.JsonSchemas;
+import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,16 +30,40 @@ import tools.jackson.databind.node.JsonNodeFactory;
 
 /**
  * Turns the client's registration calls into messages for {@link Registrations} and hands back the
- * handles ({@link FunctionRef}, {@link Trigger}, {@link TriggerTypeRef}). Stateless; thread-safe.
+ * handles ({@link FunctionRef}, {@link Trigger}, {@link TriggerTypeRef}). Stateless apart from the
+ * schema cache; thread-safe.
  */
 public final class Registrar {
 
   private final Registrations registrations;
   private final Payloads payloads;
+  private final JsonSchemas schemas;
 
-  public Registrar(Registrations registrations, Payloads payloads) {
+  /**
+   * @param schemas describes the input types of typed functions; built with the client's mapper, so
+   *     the schemas name properties as the handler reads them
+   */
+  public Registrar(Registrations registrations, Payloads payloads, JsonSchemas schemas) {
     this.registrations = registrations;
     this.payloads = payloads;
+    this.schemas = schemas;
+  }
+
+  /**
+   * The options a function whose input is read as {@code inputType} is registered with: {@code
+   * options}, with the JSON Schema of {@code inputType} as {@code request_format} unless they set
+   * one (or the type has none: any value, or not describable).
+   */
+  public RegisterFunctionOptions withInputSchema(RegisterFunctionOptions options, Type inputType) {
+    if (options.requestFormat() != null) {
+      return options;
+    }
+    JsonNode schema = schemas.schemaFor(inputType);
+    if (schema == null) {
+      return options;
+    }
+    return new RegisterFunctionOptions(
+        options.description(), schema, options.responseFormat(), options.metadata());
   }
 
   /**

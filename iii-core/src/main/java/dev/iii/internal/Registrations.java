@@ -85,7 +85,7 @@ public final class Registrations {
       CompletableFuture<Void> status = functionStatus.remove(id);
       remove(functions, id, unregistration);
       if (status != null) {
-        completeLater(status, null);
+        completeLater(status);
       }
     }
   }
@@ -107,32 +107,34 @@ public final class Registrations {
     CompletableFuture<Void> status = triggerStatus.remove(id);
     if (status != null) {
       remove(triggers, id, unregistration);
-      completeLater(status, null);
+      completeLater(status);
     }
   }
 
   /**
-   * The engine refused a trigger of this worker (any thread): fails its status.
+   * The engine refused a trigger of this worker: fails its status through {@code completer} (the
+   * read's completions, so a result read after the refusal completes after the status failed).
    *
    * @return whether the trigger is one of this worker's
    */
-  public boolean refuseTrigger(String id, IIIException refusal) {
+  public boolean refuseTrigger(String id, IIIException refusal, Executor completer) {
     CompletableFuture<Void> status = triggerStatus.get(id);
     if (status == null) {
       return false;
     }
-    completeLater(status, refusal);
+    completer.execute(() -> status.completeExceptionally(refusal));
     return true;
   }
 
   /**
-   * The engine refused a function of this worker (any thread): fails its status. An engine with
-   * access control may name it with a registration prefix ({@code prefix::id}).
+   * The engine refused a function of this worker: fails its status. An engine with access control
+   * may name it with a registration prefix ({@code prefix::id}).
    *
+   * @param completer fails the status (the read's completions, as for {@link #refuseTrigger})
    * @return the id this worker registered the function under, or {@code null} if it is not one of
    *     this worker's
    */
-  public @Nullable String refuseFunction(String id, IIIException refusal) {
+  public @Nullable String refuseFunction(String id, IIIException refusal, Executor completer) {
     String local = id;
     CompletableFuture<Void> status = functionStatus.get(id);
     if (status == null) {
@@ -147,20 +149,14 @@ public final class Registrations {
     if (status == null) {
       return null;
     }
-    completeLater(status, refusal);
+    CompletableFuture<Void> refused = status;
+    completer.execute(() -> refused.completeExceptionally(refusal));
     return local;
   }
 
-  /** Ends a status on a callback thread: failed with {@code refusal}, else completed. */
-  private void completeLater(CompletableFuture<Void> status, @Nullable IIIException refusal) {
-    Runnable end =
-        () -> {
-          if (refusal == null) {
-            status.complete(null);
-          } else {
-            status.completeExceptionally(refusal);
-          }
-        };
+  /** Completes a status on a callback thread (its registration was removed). */
+  private void completeLater(CompletableFuture<Void> status) {
+    Runnable end = () -> status.complete(null);
     try {
       callbackExecutor.execute(end);
     } catch (RejectedExecutionException e) {

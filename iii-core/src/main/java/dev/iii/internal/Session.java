@@ -138,7 +138,10 @@ public final class Session implements WebSocketListener {
     open = false;
     stopHeartbeat();
     completions.flush();
-    connection.onClosed(this, code, reason, failure != null ? failure : abortCause);
+    // Our own reason for dropping the socket explains the close better than how the transport
+    // reports an abort (WebFlux: a CancellationException; Reactor Netty: a plain close).
+    Throwable cause = abortCause;
+    connection.onClosed(this, code, reason, cause != null ? cause : failure);
   }
 
   @Override

@@ -8,12 +8,14 @@ import dev.iii.protocol.InvocationIds;
 import dev.iii.protocol.InvocationResult;
 import dev.iii.protocol.RawJson;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +70,91 @@ class PendingCallsTest {
 
     assertThat(seen.get(10, TimeUnit.SECONDS)).isEqualTo(1);
     assertThat(threads).singleElement().asString().startsWith("test-callback");
+  }
+
+  @Test
+  void tasksOfAReadRunOnACallbackThreadBeforeItsCallsComplete() throws Exception {
+    PendingCall<Object> call = add("call");
+    CompletableFuture<Void> refused = new CompletableFuture<>();
+    List<String> threads = new CopyOnWriteArrayList<>();
+    CompletableFuture<Boolean> refusedFirst =
+        call.future().thenApply(value -> refused.isCompletedExceptionally());
+
+    PendingCalls.Batch batch = calls.newBatch();
+    batch.execute(
+        () -> {
+          threads.add(Thread.currentThread().getName());
+          refused.completeExceptionally(new IIIException("refused", "no"));
+        });
+    calls.onResult(InvocationResult.success(call.invocationId, "f", RawJson.parse("1")), batch);
+    assertThat(refused).isNotDone(); // nothing runs before the read is over
+    batch.flush();
+
+    assertThat(refusedFirst.get(10, TimeUnit.SECONDS)).isTrue();
+    assertThat(threads).singleElement().asString().startsWith("test-callback");
+  }
+
+  /**
+   * Transports that report every message as a read of its own put a refusal and the next result in
+   * two batches, whose completions may run in either order: the later one runs the refusal first.
+   */
+  @Test
+  void aTaskOfAnEarlierReadRunsBeforeTheCallsOfALaterReadWhicheverRunsFirst() {
+    List<Runnable> queued = new ArrayList<>();
+    PendingCalls manual = new PendingCalls(queued::add);
+    PendingCall<Object> call =
+        manual.add(
+            InvocationIds.random(),
+            "fn::call",
+            LONG,
+            CallInterceptor.Completion.NONE,
+            result -> result == null ? null : result.read(RawJsonMapper.MAPPER, Object.class));
+    CompletableFuture<Void> refused = new CompletableFuture<>();
+    AtomicInteger refusals = new AtomicInteger();
+    CompletableFuture<Boolean> refusedFirst =
+        call.future().thenApply(value -> refused.isCompletedExceptionally());
+    PendingCalls.Batch batch = manual.newBatch();
+
+    batch.execute(
+        () -> {
+          refusals.incrementAndGet();
+          refused.completeExceptionally(new IIIException("refused", "no"));
+        });
+    batch.flush(); // read 1: the refusal
+    manual.onResult(InvocationResult.success(call.invocationId, "f", RawJson.parse("1")), batch);
+    batch.flush(); // read 2: the result
+    assertThat(queued).hasSize(2);
+
+    queued.get(1).run(); // read 2's completions come first
+    assertThat(refusedFirst).isCompletedWithValue(true);
+    queued.get(0).run();
+    assertThat(refused).isCompletedExceptionally();
+
+    // Finished: a later read does not run it again.
+    int runs = refusals.get();
+    PendingCall<Object> later =
+        manual.add(
+            InvocationIds.random(),
+            "fn::later",
+            LONG,
+            CallInterceptor.Completion.NONE,
+            result -> result == null ? null : result.read(RawJsonMapper.MAPPER, Object.class));
+    manual.onResult(InvocationResult.success(later.invocationId, "f", RawJson.parse("2")), batch);
+    batch.flush();
+    queued.get(2).run();
+    assertThat(later.future()).isCompletedWithValue(2);
+    assertThat(refusals).hasValue(runs);
+  }
+
+  @Test
+  void aReadWithTasksAndNoResultsStillRunsThem() throws Exception {
+    CompletableFuture<String> ran = new CompletableFuture<>();
+    PendingCalls.Batch batch = calls.newBatch();
+    batch.execute(() -> ran.complete(Thread.currentThread().getName()));
+
+    batch.flush();
+
+    assertThat(ran.get(10, TimeUnit.SECONDS)).startsWith("test-callback");
   }
 
   @Test

@@ -11,6 +11,7 @@ import dev.iii.III;
 import dev.iii.IIIException;
 import dev.iii.InitOptions;
 import dev.iii.engine.EmbeddedEngine;
+import dev.iii.protocol.FunctionDetail;
 import dev.iii.protocol.FunctionInfo;
 import dev.iii.protocol.WorkerInfo;
 import java.time.Duration;
@@ -69,6 +70,26 @@ class ClientEngineTest extends EngineTestSupport {
     IIIException wrongType = failure(caller.call("math::typed", new Pair(1, 1), Integer.class));
     assertThat(wrongType.code()).isEqualTo("invalid_result");
     assertThat(wrongType.functionId()).isEqualTo("math::typed");
+  }
+
+  @Test
+  void aTypedFunctionShowsItsInputSchemaInFunctionInfo() throws Exception {
+    III provider = client("provider");
+    provider.registerFunction("math::typed", Pair.class, pair -> new Sum(pair.a() + pair.b()));
+    get(provider.connect());
+
+    FunctionDetail detail = get(provider.functionInfo("math::typed"));
+
+    assertThat(detail.requestSchema())
+        .isEqualTo(
+            Map.of(
+                "$schema",
+                "https://json-schema.org/draft/2020-12/schema",
+                "type",
+                "object",
+                "properties",
+                Map.of("a", Map.of("type", "integer"), "b", Map.of("type", "integer"))));
+    assertThat(detail.responseSchema()).isNull();
   }
 
   @Test

@@ -18,4 +18,10 @@ public @interface CronTrigger {
 
   /** The cron expression; {@code ${…}} placeholders are resolved. */
   String value();
+
+  /**
+   * Id of a function the engine calls at every tick ({@code condition_function_id}); when it
+   * returns {@code false} the tick is skipped. Empty: none. {@code ${…}} placeholders are resolved.
+   */
+  String condition() default "";
 }

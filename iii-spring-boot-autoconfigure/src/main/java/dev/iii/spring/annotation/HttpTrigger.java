@@ -22,4 +22,18 @@ public @interface HttpTrigger {
 
   /** The HTTP method: GET, POST, PUT, PATCH, DELETE, HEAD or OPTIONS. */
   String method() default "GET";
+
+  /**
+   * Ids of middleware functions the engine calls, in order, before the function ({@code
+   * middleware_function_ids}); each gets the request and answers {@code {"action":"continue"}} or
+   * {@code {"action":"respond","response":{…}}}. {@code ${…}} placeholders are resolved.
+   */
+  String[] middleware() default {};
+
+  /**
+   * Id of a function the engine calls first with the request ({@code condition_function_id}): when
+   * it returns {@code false} the engine answers 422 {@code CONDITION_NOT_MET} and neither the
+   * middleware nor the function runs. Empty: none. {@code ${…}} placeholders are resolved.
+   */
+  String condition() default "";
 }

@@ -32,4 +32,28 @@ public @interface IIIFunction {
 
   /** Shown in function listings. */
   String description() default "";
+
+  /**
+   * The JSON Schema of the function's input (its {@code request_format}), as JSON text; {@code
+   * ${…}} placeholders are resolved. Empty (the default): generated from the payload parameter's
+   * type, see {@link #generateSchemas()}.
+   */
+  String requestFormat() default "";
+
+  /**
+   * The JSON Schema of the function's result (its {@code response_format}), as JSON text; {@code
+   * ${…}} placeholders are resolved. Empty (the default): generated from the return type, see
+   * {@link #generateSchemas()}.
+   */
+  String responseFormat() default "";
+
+  /**
+   * Whether the formats not given above are generated: {@code request_format} from the payload
+   * parameter's generic type, {@code response_format} from the generic return type ({@code
+   * CompletionStage}, {@code Mono} and {@code Optional} unwrapped; none for {@code void}, {@code
+   * ApiResponse}, {@code Object} or {@code JsonNode}). The engine shows them in {@code
+   * engine::functions::info}. {@code iii.worker.schemas.enabled=false} turns generation off for
+   * every function.
+   */
+  boolean generateSchemas() default true;
 }

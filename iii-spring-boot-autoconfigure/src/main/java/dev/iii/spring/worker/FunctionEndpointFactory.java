@@ -1,6 +1,7 @@
 package dev.iii.spring.worker;
 
 import dev.iii.ApiRequest;
+import dev.iii.ApiResponse;
 import dev.iii.Context;
 import dev.iii.IIIClient;
 import dev.iii.IIIException;
@@ -13,11 +14,14 @@ import dev.iii.spring.annotation.IIIFunction;
 import dev.iii.spring.annotation.Trigger;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.lang.reflect.Type;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
@@ -32,6 +36,7 @@ import org.springframework.core.annotation.AnnotatedElementUtils;
 import reactor.core.publisher.Mono;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JavaType;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -84,6 +89,7 @@ final class FunctionEndpointFactory {
     List<ArgumentResolver> resolvers = new ArrayList<>();
     boolean streamsResponse = false;
     List<String> payloadParameters = new ArrayList<>();
+    Type payloadType = null;
     String[] names = parameterNames.getParameterNames(method);
     for (int i = 0; i < method.getParameterCount(); i++) {
       ResolvableType type = ResolvableType.forMethodParameter(method, i, targetClass);
@@ -97,6 +103,7 @@ final class FunctionEndpointFactory {
       ArgumentResolver resolver = special(id, type, raw, name);
       if (resolver == null) {
         payloadParameters.add(name);
+        payloadType = concrete(type);
         resolver = payload(id, type, raw, name);
       }
       resolvers.add(resolver);
@@ -110,8 +117,96 @@ final class FunctionEndpointFactory {
               + " must be ApiRequest, Context, IIIClient, ChannelReader or ChannelWriter)");
     }
     String description = resolve(annotation.description());
+    FunctionSchemas schemas =
+        new FunctionSchemas(
+            format(source, "requestFormat", annotation.requestFormat()),
+            format(source, "responseFormat", annotation.responseFormat()),
+            payloadType,
+            resultType(method, targetClass),
+            annotation.generateSchemas());
     return new IIIFunctionEndpoint(
-        id, description, beanName, bean, method, invocable, triggers, resolvers, streamsResponse);
+        id,
+        description,
+        beanName,
+        bean,
+        method,
+        invocable,
+        triggers,
+        resolvers,
+        streamsResponse,
+        schemas);
+  }
+
+  /** An explicit format of the annotation: {@code null} when empty, else a JSON object. */
+  private @Nullable JsonNode format(String source, String attribute, String value) {
+    String text = resolve(value);
+    if (text.isBlank()) {
+      return null;
+    }
+    JsonNode schema;
+    try {
+      schema = CONFIG_READER.readTree(text);
+    } catch (RuntimeException e) {
+      throw invalid(source, attribute + " is not JSON: " + e.getMessage());
+    }
+    if (schema == null || !schema.isObject()) {
+      throw invalid(source, attribute + " is not a JSON object (a JSON Schema): " + text);
+    }
+    return schema;
+  }
+
+  /**
+   * The type a result is written as, for its JSON Schema: the generic return type with {@code
+   * CompletionStage}, {@code Mono} and {@code Optional} unwrapped; {@code null} when there is
+   * nothing to describe ({@code void}, {@code ApiResponse} whose body is free, any value).
+   */
+  static @Nullable Type resultType(Method method, Class<?> targetClass) {
+    ResolvableType type = ResolvableType.forMethodReturnType(method, targetClass);
+    Class<?> raw = type.resolve(Object.class);
+    if (CompletionStage.class.isAssignableFrom(raw)) {
+      type = type.as(CompletionStage.class).getGeneric(0);
+    } else if (Mono.class.isAssignableFrom(raw)) {
+      type = type.as(Mono.class).getGeneric(0);
+    }
+    if (type.resolve(Object.class) == Optional.class) {
+      type = type.getGeneric(0);
+    }
+    Class<?> result = type.resolve();
+    if (result == null
+        || result == void.class
+        || result == Void.class
+        || result == Object.class
+        || ApiResponse.class.isAssignableFrom(result)
+        || JsonNode.class.isAssignableFrom(result)) {
+      return null;
+    }
+    return concrete(type);
+  }
+
+  /**
+   * {@code type} as a {@link Type} without type variables (those of generic supertypes and of the
+   * bean class resolved; unresolvable ones as {@code Object}), as schema generators need it; {@code
+   * null} when not even the class is known.
+   */
+  static @Nullable Type concrete(ResolvableType type) {
+    Class<?> raw = type.resolve();
+    if (raw == null) {
+      return null;
+    }
+    if (raw.isArray()) {
+      Type component = concrete(type.getComponentType());
+      return component instanceof Class<?> c ? c.arrayType() : raw;
+    }
+    ResolvableType[] generics = type.getGenerics();
+    if (generics.length == 0) {
+      return raw;
+    }
+    ResolvableType[] arguments = new ResolvableType[generics.length];
+    for (int i = 0; i < generics.length; i++) {
+      Type argument = concrete(generics[i]);
+      arguments[i] = ResolvableType.forType(argument != null ? argument : Object.class);
+    }
+    return ResolvableType.forClassWithGenerics(raw, arguments).getType();
   }
 
   private List<TriggerDefinition> triggers(String source, Method method) {
@@ -127,11 +222,24 @@ final class FunctionEndpointFactory {
       if (path.isBlank()) {
         throw invalid(source, "@HttpTrigger path is empty");
       }
-      triggers.add(
-          new TriggerDefinition(
-              "http",
-              Map.of("api_path", path, "http_method", httpMethod),
-              "http " + httpMethod + " " + path));
+      Map<String, Object> config = new LinkedHashMap<>();
+      config.put("api_path", path);
+      config.put("http_method", httpMethod);
+      StringBuilder summary = new StringBuilder("http " + httpMethod + " " + path);
+      String condition = condition(config, summary, http.condition());
+      List<String> middleware = new ArrayList<>();
+      for (String functionId : http.middleware()) {
+        String resolved = resolve(functionId);
+        if (resolved.isBlank()) {
+          throw invalid(source, "@HttpTrigger(path = \"" + path + "\") has an empty middleware id");
+        }
+        middleware.add(resolved);
+      }
+      if (!middleware.isEmpty()) {
+        config.put("middleware_function_ids", List.copyOf(middleware));
+        summary.append(condition == null ? " " : ", ").append("middleware ").append(middleware);
+      }
+      triggers.add(new TriggerDefinition("http", config, summary.toString()));
     }
     CronTrigger cron = AnnotatedElementUtils.findMergedAnnotation(method, CronTrigger.class);
     if (cron != null) {
@@ -139,8 +247,11 @@ final class FunctionEndpointFactory {
       if (expression.isBlank()) {
         throw invalid(source, "@CronTrigger expression is empty");
       }
-      triggers.add(
-          new TriggerDefinition("cron", Map.of("expression", expression), "cron " + expression));
+      Map<String, Object> config = new LinkedHashMap<>();
+      config.put("expression", expression);
+      StringBuilder summary = new StringBuilder("cron " + expression);
+      condition(config, summary, cron.condition());
+      triggers.add(new TriggerDefinition("cron", config, summary.toString()));
     }
     for (Trigger trigger :
         AnnotatedElementUtils.findMergedRepeatableAnnotations(method, Trigger.class)) {
@@ -164,6 +275,18 @@ final class FunctionEndpointFactory {
       triggers.add(new TriggerDefinition(type, parsed, type + " " + config));
     }
     return triggers;
+  }
+
+  /** Adds a trigger's {@code condition_function_id}, if the annotation names one. */
+  private @Nullable String condition(
+      Map<String, Object> config, StringBuilder summary, String annotated) {
+    String condition = resolve(annotated);
+    if (condition.isBlank()) {
+      return null;
+    }
+    config.put("condition_function_id", condition);
+    summary.append(" if ").append(condition);
+    return condition;
   }
 
   private static void checkReturnType(String source, Method method) {

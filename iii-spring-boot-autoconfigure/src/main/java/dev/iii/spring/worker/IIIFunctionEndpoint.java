@@ -1,9 +1,11 @@
 package dev.iii.spring.worker;
 
 import java.lang.reflect.Method;
+import java.lang.reflect.Type;
 import java.util.List;
 import java.util.Objects;
 import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 
 /**
  * An {@code @IIIFunction} bean method, validated and ready to register: its id, triggers and the
@@ -20,6 +22,7 @@ public final class IIIFunctionEndpoint {
   private final List<TriggerDefinition> triggers;
   private final List<ArgumentResolver> argumentResolvers;
   private final boolean streamsResponse;
+  private final FunctionSchemas schemas;
 
   IIIFunctionEndpoint(
       String id,
@@ -30,7 +33,8 @@ public final class IIIFunctionEndpoint {
       Method invocableMethod,
       List<TriggerDefinition> triggers,
       List<ArgumentResolver> argumentResolvers,
-      boolean streamsResponse) {
+      boolean streamsResponse,
+      FunctionSchemas schemas) {
     this.id = Objects.requireNonNull(id, "id");
     this.description = Objects.requireNonNull(description, "description");
     this.beanName = Objects.requireNonNull(beanName, "beanName");
@@ -40,6 +44,7 @@ public final class IIIFunctionEndpoint {
     this.triggers = List.copyOf(triggers);
     this.argumentResolvers = List.copyOf(argumentResolvers);
     this.streamsResponse = streamsResponse;
+    this.schemas = Objects.requireNonNull(schemas, "schemas");
   }
 
   /** The function id, placeholders resolved. */
@@ -65,6 +70,29 @@ public final class IIIFunctionEndpoint {
   /** The triggers registered for the function, placeholders resolved. */
   public List<TriggerDefinition> triggers() {
     return triggers;
+  }
+
+  /**
+   * The generic type of the parameter that takes the payload (the request body for HTTP), whose
+   * JSON Schema is the function's {@code request_format} unless the annotation gives one; {@code
+   * null} when no parameter takes the payload.
+   */
+  public @Nullable Type payloadType() {
+    return schemas.payloadType();
+  }
+
+  /**
+   * The type of the result as written ({@code CompletionStage}, {@code Mono} and {@code Optional}
+   * unwrapped), whose JSON Schema is the function's {@code response_format} unless the annotation
+   * gives one; {@code null} when there is nothing to describe ({@code void}, {@code ApiResponse},
+   * {@code Object}, {@code JsonNode}).
+   */
+  public @Nullable Type resultType() {
+    return schemas.resultType();
+  }
+
+  FunctionSchemas schemas() {
+    return schemas;
   }
 
   /** Whether the function has an HTTP trigger. */

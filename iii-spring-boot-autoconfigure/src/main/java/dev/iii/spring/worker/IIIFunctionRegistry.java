@@ -1,15 +1,29 @@
 package dev.iii.spring.worker;
 
+import dev.iii.ConnectionState;
 import dev.iii.FunctionRef;
 import dev.iii.IIIClient;
+import dev.iii.IIIException;
+import dev.iii.RegisterFunctionOptions;
 import dev.iii.Trigger;
+import dev.iii.protocol.EngineFunctions;
+import dev.iii.schema.JsonSchemas;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -19,15 +33,32 @@ import org.springframework.context.SmartLifecycle;
  * removes them, draining running invocations, when it stops. The client replays registrations on
  * every reconnect by itself, so this class registers each endpoint once per start.
  *
+ * <p>Each function is registered with its description and JSON Schemas: the formats its annotation
+ * gives, else the schemas of its payload and result types (unless generation is off).
+ *
  * <p>It starts late (phase {@link #PHASE}, after the client connected and the web server started)
  * and stops early, while the client is still connected, so results of draining invocations still
  * reach their callers. With {@code enabled = false} (a client-only application), endpoints are
  * collected and validated but never registered.
+ *
+ * <p>Starting waits, at most the registration timeout, for the engine to have handled the
+ * registrations: it makes one call after them on the same connection, which the engine answers only
+ * after it has refused (or taken) every registration before it. If the engine refused any, startup
+ * fails with an exception naming each function, trigger and reason. While the engine is unreachable
+ * starting does not wait (the client registers once connected). Refusals that come later, or for
+ * endpoints registered after start, are logged at WARN and listed by {@link
+ * #refusedRegistrations()} (the {@code iii} health indicator shows them).
+ *
+ * <p>Concurrency: thread-safe. The lock guards this object's state only; the client is never called
+ * while it is held.
  */
 public class IIIFunctionRegistry implements SmartLifecycle, IIIRegisteredFunctions {
 
   /** Spring Kafka's listener container phase: after the web server starts, before it stops. */
   public static final int PHASE = Integer.MAX_VALUE - 100;
+
+  /** The default of {@code iii.worker.registration-timeout}. */
+  public static final Duration DEFAULT_REGISTRATION_TIMEOUT = Duration.ofSeconds(5);
 
   private static final Logger log = LoggerFactory.getLogger(IIIFunctionRegistry.class);
 
@@ -37,13 +68,25 @@ public class IIIFunctionRegistry implements SmartLifecycle, IIIRegisteredFunctio
     DRAINING
   }
 
+  /** Codes of a call that ended without the engine answering it. */
+  private static final Set<String> NO_ANSWER =
+      Set.of(
+          IIIException.TIMEOUT,
+          IIIException.CONNECTION_LOST,
+          IIIException.CONNECTION_FAILED,
+          IIIException.SHUTDOWN,
+          IIIException.QUEUE_OVERFLOW);
+
   private final IIIClient client;
   private final boolean enabled;
   private final Duration shutdownTimeout;
   private final IIIInvocationObserver observer;
+  private final @Nullable JsonSchemas schemas;
+  private final Duration registrationTimeout;
   private final Object lock = new Object();
   private final Map<String, IIIFunctionEndpoint> endpoints = new LinkedHashMap<>();
   private final Map<String, Registration> registrations = new LinkedHashMap<>();
+  private final List<RefusedRegistration> refusals = new ArrayList<>();
   private State state = State.STOPPED;
   private int inFlight;
 
@@ -89,10 +132,42 @@ public class IIIFunctionRegistry implements SmartLifecycle, IIIRegisteredFunctio
    */
   public IIIFunctionRegistry(
       IIIClient client, boolean enabled, Duration shutdownTimeout, IIIInvocationObserver observer) {
+    this(
+        client,
+        enabled,
+        shutdownTimeout,
+        observer,
+        JsonSchemas.defaults(),
+        DEFAULT_REGISTRATION_TIMEOUT);
+  }
+
+  /**
+   * @param client the client to register the functions with
+   * @param enabled whether to register at all ({@code iii.worker.enabled})
+   * @param shutdownTimeout how long stopping waits for running invocations
+   * @param observer told about every invocation (metrics)
+   * @param schemas makes the JSON Schemas of payload and result types; {@code null}: none are made
+   *     ({@code iii.worker.schemas.enabled=false}), formats given in annotations are still sent
+   * @param registrationTimeout how long starting waits for the engine to confirm the registrations
+   *     ({@code iii.worker.registration-timeout}); zero: it does not wait
+   */
+  public IIIFunctionRegistry(
+      IIIClient client,
+      boolean enabled,
+      Duration shutdownTimeout,
+      IIIInvocationObserver observer,
+      @Nullable JsonSchemas schemas,
+      Duration registrationTimeout) {
     this.client = Objects.requireNonNull(client, "client");
     this.enabled = enabled;
     this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
     this.observer = Objects.requireNonNull(observer, "observer");
+    this.schemas = schemas;
+    this.registrationTimeout = Objects.requireNonNull(registrationTimeout, "registrationTimeout");
+    if (registrationTimeout.isNegative()) {
+      throw new IllegalArgumentException(
+          "iii.worker.registration-timeout must not be negative, was " + registrationTimeout);
+    }
   }
 
   /**
@@ -101,6 +176,7 @@ public class IIIFunctionRegistry implements SmartLifecycle, IIIRegisteredFunctio
    * @throws IllegalStateException if another endpoint has the same id
    */
   public void register(IIIFunctionEndpoint endpoint) {
+    boolean now;
     synchronized (lock) {
       IIIFunctionEndpoint existing = endpoints.putIfAbsent(endpoint.id(), endpoint);
       if (existing != null) {
@@ -112,9 +188,10 @@ public class IIIFunctionRegistry implements SmartLifecycle, IIIRegisteredFunctio
                 + " and "
                 + endpoint.source());
       }
-      if (state == State.RUNNING) {
-        registerWithClient(endpoint);
-      }
+      now = state == State.RUNNING;
+    }
+    if (now && enabled) {
+      keep(List.of(registerWithClient(endpoint)));
     }
   }
 
@@ -140,37 +217,268 @@ public class IIIFunctionRegistry implements SmartLifecycle, IIIRegisteredFunctio
     }
   }
 
+  /**
+   * Registrations the engine refused since the last start, in the order the refusals came (see
+   * {@link IIIRegisteredFunctions#refusedRegistrations()}).
+   */
+  @Override
+  public List<RefusedRegistration> refusedRegistrations() {
+    synchronized (lock) {
+      return List.copyOf(refusals);
+    }
+  }
+
   /** Whether registration is switched on ({@code iii.worker.enabled}). */
   public boolean isEnabled() {
     return enabled;
   }
 
+  /**
+   * Registers every endpoint, then waits (at most the registration timeout) for the engine to have
+   * handled them.
+   *
+   * @throws IllegalStateException when the engine refused any of them; nothing stays registered
+   */
   @Override
   public void start() {
+    List<IIIFunctionEndpoint> toRegister;
     synchronized (lock) {
       if (state != State.STOPPED) {
         return;
       }
       state = State.RUNNING;
-      endpoints.values().forEach(this::registerWithClient);
+      toRegister = List.copyOf(endpoints.values());
+    }
+    if (!enabled || toRegister.isEmpty()) {
+      return;
+    }
+    List<Registration> made = new ArrayList<>();
+    try {
+      for (IIIFunctionEndpoint endpoint : toRegister) {
+        made.add(registerWithClient(endpoint));
+      }
+    } catch (RuntimeException e) {
+      abortStart(made);
+      throw e;
+    }
+    keep(made);
+    List<RefusedRegistration> refused = confirm(made);
+    if (!refused.isEmpty()) {
+      abortStart(made);
+      throw new IllegalStateException(
+          refused.stream()
+              .map(RefusedRegistration::describe)
+              .collect(
+                  Collectors.joining(
+                      "\n  - ",
+                      "The iii engine refused "
+                          + refused.size()
+                          + " registration(s) of @IIIFunction methods:\n  - ",
+                      "")));
     }
   }
 
-  private void registerWithClient(IIIFunctionEndpoint endpoint) {
-    if (!enabled) {
-      return;
-    }
+  /** Registers a function and its triggers; never under the lock. */
+  private Registration registerWithClient(IIIFunctionEndpoint endpoint) {
+    FunctionSchemas formats = endpoint.schemas();
     FunctionRef function =
         client.registerFunction(
             endpoint.id(),
             new IIIFunctionInvoker(endpoint, client, tracker, observer),
-            endpoint.description().isEmpty() ? null : endpoint.description(),
-            null);
-    List<Trigger> triggers = new ArrayList<>();
-    for (TriggerDefinition definition : endpoint.triggers()) {
-      triggers.add(client.registerTrigger(definition.type(), endpoint.id(), definition.config()));
+            RegisterFunctionOptions.builder()
+                .description(endpoint.description().isEmpty() ? null : endpoint.description())
+                .requestFormat(formats.request(schemas))
+                .responseFormat(formats.response(schemas))
+                .build());
+    List<RegisteredTrigger> triggers = new ArrayList<>();
+    try {
+      for (TriggerDefinition definition : endpoint.triggers()) {
+        triggers.add(
+            new RegisteredTrigger(
+                definition,
+                client.registerTrigger(definition.type(), endpoint.id(), definition.config())));
+      }
+    } catch (RuntimeException e) {
+      triggers.forEach(trigger -> trigger.handle().unregister());
+      function.unregister();
+      throw e;
     }
-    registrations.put(endpoint.id(), new Registration(function, triggers));
+    return new Registration(endpoint, function, triggers);
+  }
+
+  /**
+   * Records registrations made for the current run and follows their statuses; when the registry
+   * stopped meanwhile, removes them instead.
+   */
+  private void keep(List<Registration> made) {
+    List<Registration> stale = new ArrayList<>();
+    synchronized (lock) {
+      for (Registration registration : made) {
+        if (state == State.RUNNING) {
+          registrations.put(registration.endpoint().id(), registration);
+        } else {
+          stale.add(registration);
+        }
+      }
+    }
+    stale.forEach(Registration::unregister);
+    for (Registration registration : made) {
+      if (!stale.contains(registration)) {
+        follow(registration);
+      }
+    }
+  }
+
+  /** Logs and lists refusals of a registration's function and triggers as they come. */
+  private void follow(Registration registration) {
+    registration
+        .function()
+        .status()
+        .whenComplete((ok, error) -> refused(registration, null, error));
+    for (RegisteredTrigger trigger : registration.triggers()) {
+      trigger
+          .handle()
+          .status()
+          .whenComplete((ok, error) -> refused(registration, trigger.definition(), error));
+    }
+  }
+
+  private void refused(
+      Registration registration, @Nullable TriggerDefinition trigger, @Nullable Throwable error) {
+    if (error == null) {
+      return; // unregistered
+    }
+    RefusedRegistration refusal = refusal(registration.endpoint(), trigger, error);
+    synchronized (lock) {
+      if (registrations.get(registration.endpoint().id()) != registration) {
+        return; // removed meanwhile
+      }
+      refusals.add(refusal);
+    }
+    log.warn("The iii engine refused the {}", refusal.describe());
+  }
+
+  private static RefusedRegistration refusal(
+      IIIFunctionEndpoint endpoint, @Nullable TriggerDefinition trigger, Throwable error) {
+    Throwable cause = unwrap(error);
+    String code = cause instanceof IIIException e ? e.code() : cause.getClass().getSimpleName();
+    String message = cause instanceof IIIException e ? e.errorMessage() : cause.getMessage();
+    return new RefusedRegistration(
+        endpoint.id(), endpoint.source(), trigger, code, String.valueOf(message));
+  }
+
+  /**
+   * Waits for the engine to have handled {@code made}: a call after them on the same connection
+   * (the engine handles a connection's messages in order, and the client shows a refusal before the
+   * answer to a later call). Does not wait while the engine is unreachable.
+   *
+   * @return what the engine refused; empty when it refused nothing or could not be asked
+   */
+  private List<RefusedRegistration> confirm(List<Registration> made) {
+    if (registrationTimeout.isZero() || made.isEmpty()) {
+      return List.of();
+    }
+    ConnectionState initial = client.getConnectionState();
+    if (initial != ConnectionState.CONNECTED && initial != ConnectionState.CONNECTING) {
+      log.info(
+          "Not waiting for the iii engine to confirm the registrations of {} function(s): the"
+              + " client is {}; they are registered once it connects, and refusals are logged and"
+              + " shown by the iii health indicator",
+          made.size(),
+          initial);
+      return List.of();
+    }
+    CompletableFuture<Boolean> unreachable = new CompletableFuture<>();
+    Runnable unsubscribe =
+        client.onConnectionStateChange(
+            state -> {
+              if (state == ConnectionState.RECONNECTING
+                  || state == ConnectionState.FAILED
+                  || state == ConnectionState.DISCONNECTED) {
+                unreachable.complete(false);
+              }
+            });
+    String probeId = made.get(made.size() - 1).endpoint().id();
+    CompletableFuture<Boolean> answered =
+        client
+            .call(
+                EngineFunctions.FUNCTIONS_INFO, Map.of("function_id", probeId), registrationTimeout)
+            .handle((result, error) -> error == null || isEngineAnswer(error));
+    boolean confirmed;
+    try {
+      confirmed =
+          (Boolean)
+              CompletableFuture.anyOf(answered, unreachable)
+                  .get(registrationTimeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      confirmed = false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      confirmed = false;
+    } finally {
+      unsubscribe.run();
+    }
+    if (!confirmed) {
+      log.info(
+          "The iii engine did not confirm the registrations of {} function(s) within {} (state {});"
+              + " they are registered once it is reachable, and refusals are logged and shown by"
+              + " the iii health indicator",
+          made.size(),
+          registrationTimeout,
+          client.getConnectionState());
+      return List.of();
+    }
+    List<RefusedRegistration> refused = new ArrayList<>();
+    for (Registration registration : made) {
+      Throwable error = failure(registration.function().status());
+      if (error != null) {
+        refused.add(refusal(registration.endpoint(), null, error));
+      }
+      for (RegisteredTrigger trigger : registration.triggers()) {
+        Throwable triggerError = failure(trigger.handle().status());
+        if (triggerError != null) {
+          refused.add(refusal(registration.endpoint(), trigger.definition(), triggerError));
+        }
+      }
+    }
+    return refused;
+  }
+
+  /** Whether a failed call was answered by the engine (e.g. {@code NOT_FOUND} of old engines). */
+  private static boolean isEngineAnswer(Throwable error) {
+    return unwrap(error) instanceof IIIException e && !NO_ANSWER.contains(e.code());
+  }
+
+  private static @Nullable Throwable failure(CompletableFuture<Void> status) {
+    if (!status.isCompletedExceptionally()) {
+      return null;
+    }
+    try {
+      status.join();
+      return null;
+    } catch (CompletionException | CancellationException e) {
+      return e;
+    }
+  }
+
+  private static Throwable unwrap(Throwable error) {
+    Throwable cause = error;
+    while ((cause instanceof CompletionException || cause instanceof ExecutionException)
+        && cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return cause;
+  }
+
+  /** Undoes a start that failed: removes what it registered and stops. */
+  private void abortStart(List<Registration> made) {
+    synchronized (lock) {
+      made.forEach(
+          registration -> registrations.remove(registration.endpoint().id(), registration));
+      refusals.clear();
+      state = State.STOPPED;
+    }
+    made.forEach(Registration::unregister);
   }
 
   @Override
@@ -200,8 +508,10 @@ public class IIIFunctionRegistry implements SmartLifecycle, IIIRegisteredFunctio
       state = State.DRAINING;
       removed = List.copyOf(registrations.values());
       registrations.clear();
+      refusals.clear();
     }
-    removed.forEach(registration -> registration.triggers().forEach(Trigger::unregister));
+    removed.forEach(
+        registration -> registration.triggers().forEach(trigger -> trigger.handle().unregister()));
     removed.forEach(registration -> registration.function().unregister());
     Thread drain = new Thread(() -> drain(callback), "iii-worker-drain");
     drain.setDaemon(true);
@@ -243,5 +553,17 @@ public class IIIFunctionRegistry implements SmartLifecycle, IIIRegisteredFunctio
     return PHASE;
   }
 
-  private record Registration(FunctionRef function, List<Trigger> triggers) {}
+  /** A trigger as registered with the client, with the definition it came from. */
+  private record RegisteredTrigger(TriggerDefinition definition, Trigger handle) {}
+
+  /** An endpoint's registrations with the client. */
+  private record Registration(
+      IIIFunctionEndpoint endpoint, FunctionRef function, List<RegisteredTrigger> triggers) {
+
+    /** Triggers first, then the function, so the engine stops routing here first. */
+    void unregister() {
+      triggers.forEach(trigger -> trigger.handle().unregister());
+      function.unregister();
+    }
+  }
 }

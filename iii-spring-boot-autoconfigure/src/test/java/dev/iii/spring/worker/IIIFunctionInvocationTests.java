@@ -10,6 +10,7 @@ import dev.iii.Context;
 import dev.iii.III;
 import dev.iii.IIIClient;
 import dev.iii.IIIException;
+import dev.iii.TriggerRequest;
 import dev.iii.channel.ChannelWriter;
 import dev.iii.engine.EmbeddedEngine;
 import dev.iii.spring.annotation.CronTrigger;
@@ -21,6 +22,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -72,6 +74,7 @@ class IIIFunctionInvocationTests {
         "orders::download",
         "cart::total",
         "context::info",
+        "context::metadata",
         "async::future",
         "async::mono",
         "optional::empty",
@@ -152,6 +155,23 @@ class IIIFunctionInvocationTests {
     assertThat(result)
         .isEqualTo(
             Map.of("function", "context::info", "sameClient", true, "payload", Map.of("x", 1)));
+  }
+
+  @Test
+  void aContextParameterSeesTheCallersMetadata() {
+    Object result =
+        caller
+            .trigger(
+                TriggerRequest.of("context::metadata", Map.of("x", 1))
+                    .withMetadata(Map.of("tenant", "acme", "attempt", 2)))
+            .join();
+
+    assertThat(result)
+        .isEqualTo(
+            Map.of("metadata", Map.of("tenant", "acme", "attempt", 2), "payload", Map.of("x", 1)));
+    // Without metadata the context has none.
+    assertThat(caller.call("context::metadata", Map.of("x", 2)).join())
+        .isEqualTo(Map.of("payload", Map.of("x", 2)));
   }
 
   @Test
@@ -256,7 +276,7 @@ class IIIFunctionInvocationTests {
   void registryExposesEndpointsAndRegisteredCount() {
     IIIFunctionRegistry registry = context.getBean(IIIFunctionRegistry.class);
 
-    assertThat(registry.registeredFunctionCount()).isEqualTo(13);
+    assertThat(registry.registeredFunctionCount()).isEqualTo(14);
     assertThat(registry.getEndpoints())
         .filteredOn(e -> e.id().equals("orders::create"))
         .singleElement()
@@ -335,6 +355,16 @@ class IIIFunctionInvocationTests {
     Map<String, Object> info(Context context, IIIClient client, Map<String, Object> payload) {
       return Map.of(
           "function", context.functionId(), "sameClient", client == App.client, "payload", payload);
+    }
+
+    @IIIFunction(id = "context::metadata")
+    Map<String, Object> metadata(Map<String, Object> payload, Context context) {
+      Map<String, Object> seen = new LinkedHashMap<>();
+      seen.put("payload", payload);
+      if (context.metadata() != null) {
+        seen.put("metadata", context.metadata());
+      }
+      return seen;
     }
 
     @IIIFunction(id = "async::future")

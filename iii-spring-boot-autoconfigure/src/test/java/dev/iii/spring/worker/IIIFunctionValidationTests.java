@@ -3,6 +3,7 @@ package dev.iii.spring.worker;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.iii.III;
+import dev.iii.spring.annotation.CronTrigger;
 import dev.iii.spring.annotation.HttpTrigger;
 import dev.iii.spring.annotation.IIIFunction;
 import dev.iii.spring.annotation.Trigger;
@@ -72,6 +73,66 @@ class IIIFunctionValidationTests {
   @Test
   void triggerConfigThatIsNotJsonIsRejected() {
     assertStartupFails(BadTriggerConfig.class, "badTriggerConfig#on", "not a JSON object");
+  }
+
+  @Test
+  void formatsThatAreNotJsonObjectsAreRejected() {
+    assertStartupFails(BadRequestFormat.class, "badRequestFormat#get", "requestFormat is not JSON");
+    assertStartupFails(
+        ArrayResponseFormat.class,
+        "arrayResponseFormat#get",
+        "responseFormat is not a JSON object");
+  }
+
+  @Test
+  void emptyMiddlewareIdIsRejected() {
+    assertStartupFails(EmptyMiddleware.class, "emptyMiddleware#get", "empty middleware id");
+  }
+
+  @Test
+  void httpMiddlewareAndConditionsGoIntoTheTriggerConfigWithPlaceholdersResolved() {
+    runner
+        .withPropertyValues("app.guard=auth::allowed", "app.log=mw::log")
+        .withUserConfiguration(Guarded.class)
+        .run(
+            context -> {
+              assertThat(context).hasNotFailed();
+              IIIFunctionEndpoint endpoint =
+                  context.getBean(IIIFunctionRegistry.class).getEndpoints().get(0);
+              assertThat(endpoint.triggers())
+                  .containsExactly(
+                      new TriggerDefinition(
+                          "http",
+                          Map.of(
+                              "api_path", "/orders",
+                              "http_method", "POST",
+                              "condition_function_id", "auth::allowed",
+                              "middleware_function_ids", List.of("mw::log", "mw::auth")),
+                          "http POST /orders if auth::allowed, middleware [mw::log, mw::auth]"),
+                      new TriggerDefinition(
+                          "http",
+                          Map.of(
+                              "api_path",
+                              "/orders/open",
+                              "http_method",
+                              "GET",
+                              "middleware_function_ids",
+                              List.of("mw::log")),
+                          "http GET /orders/open middleware [mw::log]"),
+                      new TriggerDefinition(
+                          "cron",
+                          Map.of(
+                              "expression", "0 * * * * *",
+                              "condition_function_id", "auth::allowed"),
+                          "cron 0 * * * * * if auth::allowed"));
+              assertThat(endpoint.toString())
+                  .isEqualTo(
+                      "orders::create -> "
+                          + endpoint.method().getDeclaringClass().getName()
+                          + "#create [http POST /orders if auth::allowed, middleware [mw::log,"
+                          + " mw::auth], http GET /orders/open middleware [mw::log], cron 0 * * * *"
+                          + " * if auth::allowed]");
+            });
   }
 
   @Test
@@ -231,6 +292,66 @@ class IIIFunctionValidationTests {
         @IIIFunction(id = "orders::on")
         @Trigger(type = "queue", config = "{topic: orders")
         void on() {}
+      };
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class BadRequestFormat {
+    @Bean
+    Object badRequestFormat() {
+      return new Object() {
+        @IIIFunction(id = "orders::get", requestFormat = "{type: object")
+        String get() {
+          return "";
+        }
+      };
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class ArrayResponseFormat {
+    @Bean
+    Object arrayResponseFormat() {
+      return new Object() {
+        @IIIFunction(id = "orders::get", responseFormat = "[\"string\"]")
+        String get() {
+          return "";
+        }
+      };
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class EmptyMiddleware {
+    @Bean
+    Object emptyMiddleware() {
+      return new Object() {
+        @IIIFunction(id = "orders::get")
+        @HttpTrigger(
+            path = "/orders",
+            middleware = {"mw::log", " "})
+        String get() {
+          return "";
+        }
+      };
+    }
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  static class Guarded {
+    @Bean
+    Object guarded() {
+      return new Object() {
+        @IIIFunction(id = "orders::create")
+        @HttpTrigger(
+            path = "/orders",
+            method = "POST",
+            condition = "${app.guard}",
+            middleware = {"${app.log}", "mw::auth"})
+        @HttpTrigger(path = "/orders/open", middleware = "${app.log}")
+        @CronTrigger(value = "0 * * * * *", condition = "${app.guard}")
+        void create() {}
       };
     }
   }

@@ -95,7 +95,13 @@ public final class IIIAutoConfiguration {
             .telemetry(telemetry(properties.telemetry()))
             .handlerExecutor(workerExecutor)
             .maxConcurrentInvocations(maxConcurrency(properties.worker().maxConcurrency()))
-            .maxQueuedInvocations(properties.worker().maxQueued());
+            .maxQueuedInvocations(properties.worker().maxQueued())
+            .workerDescription(properties.workerDescription())
+            .headers(properties.headers())
+            .queryParams(properties.queryParams())
+            .pingInterval(properties.pingInterval())
+            .idleTimeout(properties.idleTimeout())
+            .handshakeTimeout(properties.handshakeTimeout());
     if (properties.transport() == IIIProperties.Transport.WEBFLUX
         && !ClassUtils.isPresent(WEBSOCKET_CLIENT, resourceLoader.getClassLoader())) {
       throw new IllegalStateException(

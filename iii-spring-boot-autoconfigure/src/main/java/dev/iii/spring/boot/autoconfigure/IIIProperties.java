@@ -2,6 +2,7 @@ package dev.iii.spring.boot.autoconfigure;
 
 import java.net.URI;
 import java.time.Duration;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -25,6 +26,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param health how the {@code iii} health indicator judges the connection
  * @param observations Micrometer observations of calls and invocations
  * @param transport which WebSocket client carries the engine connection
+ * @param workerDescription what this worker does, shown as {@code description} in the engine's
+ *     worker listings
+ * @param headers HTTP headers sent with the WebSocket handshake, e.g. {@code
+ *     iii.headers.Authorization=Bearer …} for an engine with access control (its auth function
+ *     reads them); use brackets for names with dots ({@code iii.headers[X-Api.Key]})
+ * @param queryParams query parameters added to the engine address for the handshake; an engine's
+ *     auth function reads them as {@code query_params}
+ * @param pingInterval how often the client pings the engine so that a dead connection shows; 0
+ *     never
+ * @param idleTimeout how long the connection may stay without any frame from the engine before the
+ *     client drops it and reconnects; 0 never
+ * @param handshakeTimeout how long the WebSocket handshake may take before the attempt fails and is
+ *     retried
  */
 @ConfigurationProperties("iii")
 public record IIIProperties(
@@ -41,7 +55,19 @@ public record IIIProperties(
     @DefaultValue Embedded embedded,
     @DefaultValue Health health,
     @DefaultValue Observations observations,
-    @DefaultValue("auto") Transport transport) {
+    @DefaultValue("auto") Transport transport,
+    @Nullable String workerDescription,
+    @DefaultValue Map<String, String> headers,
+    @DefaultValue Map<String, String> queryParams,
+    @DefaultValue("20s") Duration pingInterval,
+    @DefaultValue("60s") Duration idleTimeout,
+    @DefaultValue("10s") Duration handshakeTimeout) {
+
+  /** Treats absent maps as empty. */
+  public IIIProperties {
+    headers = headers == null ? Map.of() : Map.copyOf(headers);
+    queryParams = queryParams == null ? Map.of() : Map.copyOf(queryParams);
+  }
 
   /** Which WebSocket client carries the engine connection and the channels. */
   public enum Transport {
@@ -95,12 +121,27 @@ public record IIIProperties(
    * @param maxQueued invocations that may wait for a free slot; more are answered {@code
    *     unavailable} at once
    * @param shutdownTimeout how long shutdown waits for running invocations after unregistering
+   * @param registrationTimeout how long startup waits for the engine to confirm the functions and
+   *     triggers it registered (a round trip after them); startup fails if the engine refused any
+   *     (a route conflict, a bad cron expression…). Not waited for while the engine is unreachable
+   * @param schemas the JSON Schemas functions are registered with
    */
   public record Worker(
       @DefaultValue("true") boolean enabled,
       @DefaultValue("0") int maxConcurrency,
       @DefaultValue("10000") int maxQueued,
-      @DefaultValue("25s") Duration shutdownTimeout) {}
+      @DefaultValue("25s") Duration shutdownTimeout,
+      @DefaultValue("5s") Duration registrationTimeout,
+      @DefaultValue Schemas schemas) {}
+
+  /**
+   * JSON Schemas of the functions' payloads and results ({@code request_format}, {@code
+   * response_format}), which the engine shows in {@code engine::functions::info} and the console.
+   *
+   * @param enabled whether to describe each {@code @IIIFunction}'s payload parameter and return
+   *     type (formats given in the annotation are always sent)
+   */
+  public record Schemas(@DefaultValue("true") boolean enabled) {}
 
   /**
    * An iii engine started inside the application, before the client connects; the client then

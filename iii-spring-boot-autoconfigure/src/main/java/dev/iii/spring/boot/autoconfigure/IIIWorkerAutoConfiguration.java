@@ -1,6 +1,8 @@
 package dev.iii.spring.boot.autoconfigure;
 
+import dev.iii.III;
 import dev.iii.IIIClient;
+import dev.iii.schema.JsonSchemas;
 import dev.iii.spring.boot.autoconfigure.metrics.IIIMetrics;
 import dev.iii.spring.boot.autoconfigure.observation.IIIObservations;
 import dev.iii.spring.worker.IIIFunctionAnnotationBeanPostProcessor;
@@ -18,6 +20,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Turns {@code @IIIFunction} bean methods into iii functions of the application's {@link
@@ -44,17 +47,33 @@ public final class IIIWorkerAutoConfiguration {
     return new IIIFunctionAnnotationBeanPostProcessor();
   }
 
+  /**
+   * The registry. Schemas follow the mapper that binds payloads (the application's unique {@code
+   * JsonMapper}, else the client's), so property names match what the functions read and write.
+   */
   @Bean
   @ConditionalOnMissingBean
   IIIFunctionRegistry iiiFunctionRegistry(
-      IIIClient client, IIIProperties properties, ObjectProvider<IIIInvocationObserver> observers) {
+      IIIClient client,
+      IIIProperties properties,
+      ObjectProvider<IIIInvocationObserver> observers,
+      ObjectProvider<JsonMapper> jsonMappers) {
     IIIProperties.Worker worker = properties.worker();
     List<IIIInvocationObserver> all = observers.orderedStream().toList();
+    JsonSchemas schemas = null;
+    if (worker.schemas().enabled()) {
+      JsonMapper mapper =
+          jsonMappers.getIfUnique(
+              () -> client instanceof III iii ? iii.options().jsonMapper() : JsonMapper.shared());
+      schemas = JsonSchemas.builder().mapper(mapper).build();
+    }
     return new IIIFunctionRegistry(
         client,
         worker.enabled(),
         worker.shutdownTimeout(),
-        all.isEmpty() ? endpoint -> outcome -> {} : IIIInvocationObserver.composite(all));
+        all.isEmpty() ? endpoint -> outcome -> {} : IIIInvocationObserver.composite(all),
+        schemas,
+        worker.registrationTimeout());
   }
 
   /** Invocation metrics, when Micrometer is present; in its own class so it loads only then. */

@@ -112,6 +112,46 @@ class IIIAutoConfigurationTests {
   }
 
   @Test
+  void buildsTheHandshakeAndLivenessOptionsFromProperties() {
+    runner
+        .withPropertyValues(
+            "iii.worker-description=Takes orders",
+            "iii.headers.Authorization=Bearer secret",
+            "iii.headers[X-Tenant.Id]=acme",
+            "iii.query-params.token=abc",
+            "iii.ping-interval=5s",
+            "iii.idle-timeout=0s",
+            "iii.handshake-timeout=3s")
+        .run(
+            context -> {
+              InitOptions options = context.getBean(III.class).options();
+              assertThat(options.workerDescription()).isEqualTo("Takes orders");
+              assertThat(options.headers())
+                  .containsExactlyInAnyOrderEntriesOf(
+                      Map.of("Authorization", "Bearer secret", "X-Tenant.Id", "acme"));
+              assertThat(options.queryParams()).containsExactly(Map.entry("token", "abc"));
+              assertThat(options.pingInterval()).isEqualTo(Duration.ofSeconds(5));
+              assertThat(options.idleTimeout()).isZero();
+              assertThat(options.handshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
+            });
+  }
+
+  @Test
+  void handshakeAndLivenessDefaultsAreTheClients() {
+    InitOptions defaults = InitOptions.defaults();
+    runner.run(
+        context -> {
+          InitOptions options = context.getBean(III.class).options();
+          assertThat(options.workerDescription()).isNull();
+          assertThat(options.headers()).isEmpty();
+          assertThat(options.queryParams()).isEmpty();
+          assertThat(options.pingInterval()).isEqualTo(defaults.pingInterval());
+          assertThat(options.idleTimeout()).isEqualTo(defaults.idleTimeout());
+          assertThat(options.handshakeTimeout()).isEqualTo(defaults.handshakeTimeout());
+        });
+  }
+
+  @Test
   void defaultsFollowTheApplication() {
     runner
         .withPropertyValues("spring.application.name=billing")

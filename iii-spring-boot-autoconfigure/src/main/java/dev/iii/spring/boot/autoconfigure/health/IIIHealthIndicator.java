@@ -3,9 +3,14 @@ package dev.iii.spring.boot.autoconfigure.health;
 import dev.iii.ConnectionState;
 import dev.iii.IIIClient;
 import dev.iii.spring.worker.IIIRegisteredFunctions;
+import dev.iii.spring.worker.RefusedRegistration;
+import dev.iii.spring.worker.TriggerDefinition;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -18,13 +23,21 @@ import org.springframework.boot.health.contributor.Health;
  *   <li>{@code CONNECTED}: {@code UP};
  *   <li>{@code CONNECTING} or {@code RECONNECTING}: {@code UNKNOWN} for the reconnect grace period
  *       after the attempt began, {@code DOWN} after it;
- *   <li>{@code DISCONNECTED} or {@code FAILED}: {@code DOWN}.
+ *   <li>{@code DISCONNECTED} or {@code FAILED}: {@code DOWN}; when the engine refused the worker
+ *       (e.g. {@code AUTH_ERROR} from an engine with access control) or reconnection gave up, the
+ *       detail {@code error} says why ({@code code: reason}).
  * </ul>
  *
  * <p>Details: {@code url} (without credentials), {@code state}, {@code since} (when the state was
- * entered), {@code workerId} when connected, and {@code functions} (registered by this application)
- * when known. Belongs in the readiness group, not liveness: restarting the application does not
- * bring the engine back.
+ * entered), {@code workerId} when connected, {@code functions} (registered by this application)
+ * when known, and {@code refused}: the functions and triggers the engine refused after startup
+ * (refusals during startup fail it), each with {@code function}, {@code method}, {@code trigger}
+ * (e.g. {@code http GET /orders}), {@code code} and {@code message}. Refusals do not change the
+ * status: the worker still serves its other functions and its calls, and readiness should not take
+ * an instance out for a route another worker holds; they are logged at WARN as they come.
+ *
+ * <p>Belongs in the readiness group, not liveness: restarting the application does not bring the
+ * engine back.
  */
 public class IIIHealthIndicator extends AbstractHealthIndicator implements AutoCloseable {
 
@@ -96,9 +109,32 @@ public class IIIHealthIndicator extends AbstractHealthIndicator implements AutoC
         .withDetail("state", state.name())
         .withDetail("since", since.toString());
     client.workerId().ifPresent(id -> builder.withDetail("workerId", id));
+    if (state == ConnectionState.FAILED) {
+      client
+          .fatalError()
+          .ifPresent(
+              error -> builder.withDetail("error", error.code() + ": " + error.errorMessage()));
+    }
     if (functions != null) {
       builder.withDetail("functions", functions.registeredFunctionCount());
+      List<RefusedRegistration> refused = functions.refusedRegistrations();
+      if (!refused.isEmpty()) {
+        builder.withDetail("refused", refused.stream().map(IIIHealthIndicator::detail).toList());
+      }
     }
+  }
+
+  private static Map<String, String> detail(RefusedRegistration refusal) {
+    Map<String, String> detail = new LinkedHashMap<>();
+    detail.put("function", refusal.functionId());
+    detail.put("method", refusal.source());
+    TriggerDefinition trigger = refusal.trigger();
+    if (trigger != null) {
+      detail.put("trigger", trigger.summary());
+    }
+    detail.put("code", refusal.code());
+    detail.put("message", refusal.message());
+    return detail;
   }
 
   /** Stops following the client's state. */

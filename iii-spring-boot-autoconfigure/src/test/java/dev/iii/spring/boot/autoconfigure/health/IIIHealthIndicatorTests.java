@@ -19,6 +19,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
+import reactor.core.publisher.Mono;
+import reactor.netty.DisposableServer;
+import reactor.netty.http.server.HttpServer;
 
 /** Status mapping of {@link IIIHealthIndicator}, with a client that cannot reach any engine. */
 class IIIHealthIndicatorTests {
@@ -90,7 +93,59 @@ class IIIHealthIndicatorTests {
     await().until(() -> unreachable.getConnectionState() == ConnectionState.FAILED);
     IIIHealthIndicator indicator =
         new IIIHealthIndicator(unreachable, "ws://engine:1", GRACE, null, clock);
-    assertThat(indicator.health().getStatus()).isEqualTo(Status.DOWN);
+    Health health = indicator.health();
+    assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+    assertThat(health.getDetails())
+        .hasEntrySatisfying(
+            "error", error -> assertThat(error).asString().startsWith("connection_failed: "));
+  }
+
+  @Test
+  void aWorkerTheEngineRefusedIsDownWithTheEnginesReason() {
+    // What an engine with access control does when authentication fails: an error, then Close.
+    DisposableServer refusing =
+        HttpServer.create()
+            .host("127.0.0.1")
+            .port(0)
+            .route(
+                routes ->
+                    routes.ws(
+                        "/",
+                        (in, out) ->
+                            out.sendString(
+                                    Mono.just(
+                                        "{\"type\":\"error\",\"error\":{\"code\":\"AUTH_ERROR\","
+                                            + "\"message\":\"invalid token\"}}"))
+                                .then()
+                                .then(out.sendClose())))
+            .bindNow();
+    try {
+      client =
+          new III(
+              "ws://127.0.0.1:" + refusing.port(),
+              InitOptions.builder().workerName("test").build());
+      client.connect();
+      await().until(() -> client.getConnectionState() == ConnectionState.FAILED);
+      IIIHealthIndicator indicator =
+          new IIIHealthIndicator(client, "ws://engine:1", GRACE, () -> 0, clock);
+
+      Health health = indicator.health();
+
+      assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+      assertThat(health.getDetails())
+          .containsEntry("state", "FAILED")
+          .containsEntry("error", "AUTH_ERROR: invalid token");
+    } finally {
+      refusing.disposeNow();
+    }
+  }
+
+  @Test
+  void aDisconnectedClientHasNoErrorDetail() throws IOException {
+    IIIHealthIndicator indicator =
+        new IIIHealthIndicator(unreachableClient(-1), "ws://engine:1", GRACE, null, clock);
+
+    assertThat(indicator.health().getDetails()).doesNotContainKey("error");
   }
 
   /** A clock tests move by hand. */
