@@ -7,11 +7,8 @@ import ch.qos.logback.classic.Level;
 import dev.iii.FakeEngine.Conn;
 import dev.iii.internal.EngineConnection;
 import dev.iii.internal.ProtocolHandler;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -99,32 +96,6 @@ class EngineRefusalTest extends ClientTestSupport {
     trigger.unregister();
 
     assertThat(trigger.status()).succeedsWithin(WAIT);
-  }
-
-  @Test
-  void anErrorFrameEndsInFailedWithTheReasonAndNoReconnect() {
-    engine.refuseWith("AUTH_ERROR", "invalid token");
-    III client = client(options -> options.header("Authorization", "Bearer wrong"));
-    List<ConnectionState> states = recordStates(client);
-    CompletableFuture<Object> queued = client.call("remote::x", null);
-
-    IIIException error = failure(client.connect());
-
-    assertThat(error.code()).isEqualTo("AUTH_ERROR");
-    assertThat(error.errorMessage()).isEqualTo("invalid token");
-    assertThat(client.getConnectionState()).isEqualTo(ConnectionState.FAILED);
-    assertThat(client.fatalError()).containsSame(error);
-    assertThat(failure(queued).code()).isEqualTo("AUTH_ERROR");
-    waiting().until(() -> states.contains(ConnectionState.FAILED));
-    // Refused for good: no reconnect loop (a fast reconnect would have come several times).
-    assertThat(failure(client.call("remote::y", null, Duration.ofMillis(300))).code())
-        .isEqualTo(IIIException.CONNECTION_FAILED);
-    Awaitility.await()
-        .during(Duration.ofMillis(300))
-        .atMost(WAIT)
-        .until(() -> client.getConnectionState() == ConnectionState.FAILED);
-    assertThat(states.get(states.size() - 1)).isEqualTo(ConnectionState.FAILED);
-    assertThat(states).doesNotContain(ConnectionState.RECONNECTING);
   }
 
   @Test
