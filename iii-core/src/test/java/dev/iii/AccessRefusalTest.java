@@ -13,9 +13,9 @@ import org.junit.jupiter.api.Test;
  * An engine with access control refuses the worker with an {@code error} frame and a Close while
  * the client is sending its queued calls: the client ends in FAILED with the engine's reason.
  *
- * <p>In a class of its own because the WebFlux transport fails it under load (the failed write is
- * reported before the error frame is delivered) and is excluded from that transport's run until
- * fixed; the default Reactor Netty transport runs it.
+ * <p>In a class of its own because the WebFlux transport fails it under CPU load (the error frame
+ * is not delivered; the refusal reads as {@code connection_lost}, cause not found yet) and is
+ * excluded from that transport's run until fixed; the default Reactor Netty transport runs it.
  */
 class AccessRefusalTest extends ClientTestSupport {
 
