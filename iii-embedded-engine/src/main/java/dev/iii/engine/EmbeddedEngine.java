@@ -1,6 +1,7 @@
 package dev.iii.engine;
 
 import dev.iii.engine.config.EngineConfig;
+import dev.iii.engine.config.EngineLimits;
 import dev.iii.engine.config.RestApiConfig;
 import dev.iii.engine.modules.EngineModule;
 import dev.iii.engine.modules.ModuleContext;
@@ -124,7 +125,8 @@ public final class EmbeddedEngine implements AutoCloseable {
                   channels,
                   executor,
                   directory,
-                  directory.add(name, description, internal)));
+                  directory.add(name, description, internal),
+                  config.limits()));
         };
     installer.install(telemetry, TelemetryModule.NAME, TelemetryModule.DESCRIPTION, true);
     installer.install(
@@ -337,6 +339,16 @@ public final class EmbeddedEngine implements AutoCloseable {
         throw new IllegalStateException("the REST API module is not loaded: no HTTP port to set");
       }
       this.config = config.withRestApi(restApi.withPort(httpPort));
+      return this;
+    }
+
+    /**
+     * The engine's memory, socket and time bounds ({@link EngineLimits#defaults()} unless a config
+     * file sets them), e.g. {@code .limits(EngineLimits.defaults().withMaxRequestBodyBytes(1 <<
+     * 20))}.
+     */
+    public Builder limits(EngineLimits limits) {
+      this.config = config.withLimits(Objects.requireNonNull(limits, "limits"));
       return this;
     }
 

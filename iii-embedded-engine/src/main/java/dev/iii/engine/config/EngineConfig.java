@@ -20,6 +20,7 @@ import org.jspecify.annotations.Nullable;
  * @param httpFunctions the module behind HTTP-invoked functions, or {@code null}
  * @param skippedModules module classes named in the config file that this engine does not implement
  *     (reported once at start)
+ * @param limits memory, socket and time bounds ({@code limits:} in a config file)
  */
 public record EngineConfig(
     String host,
@@ -27,7 +28,8 @@ public record EngineConfig(
     @Nullable RestApiConfig restApi,
     @Nullable CronConfig cron,
     @Nullable HttpFunctionsConfig httpFunctions,
-    List<String> skippedModules) {
+    List<String> skippedModules,
+    EngineLimits limits) {
 
   /** The official engine's worker port. */
   public static final int DEFAULT_PORT = 49134;
@@ -39,6 +41,18 @@ public record EngineConfig(
     Objects.requireNonNull(host, "host");
     checkPort(port);
     skippedModules = List.copyOf(skippedModules);
+    Objects.requireNonNull(limits, "limits");
+  }
+
+  /** A config with the default {@link EngineLimits}. */
+  public EngineConfig(
+      String host,
+      int port,
+      @Nullable RestApiConfig restApi,
+      @Nullable CronConfig cron,
+      @Nullable HttpFunctionsConfig httpFunctions,
+      List<String> skippedModules) {
+    this(host, port, restApi, cron, httpFunctions, skippedModules, EngineLimits.defaults());
   }
 
   /** Every module on, loopback only, development security for HTTP-invoked functions. */
@@ -53,23 +67,27 @@ public record EngineConfig(
   }
 
   public EngineConfig withHost(String value) {
-    return new EngineConfig(value, port, restApi, cron, httpFunctions, skippedModules);
+    return new EngineConfig(value, port, restApi, cron, httpFunctions, skippedModules, limits);
   }
 
   public EngineConfig withPort(int value) {
-    return new EngineConfig(host, value, restApi, cron, httpFunctions, skippedModules);
+    return new EngineConfig(host, value, restApi, cron, httpFunctions, skippedModules, limits);
   }
 
   public EngineConfig withRestApi(@Nullable RestApiConfig value) {
-    return new EngineConfig(host, port, value, cron, httpFunctions, skippedModules);
+    return new EngineConfig(host, port, value, cron, httpFunctions, skippedModules, limits);
   }
 
   public EngineConfig withCron(@Nullable CronConfig value) {
-    return new EngineConfig(host, port, restApi, value, httpFunctions, skippedModules);
+    return new EngineConfig(host, port, restApi, value, httpFunctions, skippedModules, limits);
   }
 
   public EngineConfig withHttpFunctions(@Nullable HttpFunctionsConfig value) {
-    return new EngineConfig(host, port, restApi, cron, value, skippedModules);
+    return new EngineConfig(host, port, restApi, cron, value, skippedModules, limits);
+  }
+
+  public EngineConfig withLimits(EngineLimits value) {
+    return new EngineConfig(host, port, restApi, cron, httpFunctions, skippedModules, value);
   }
 
   static int checkPort(int port) {

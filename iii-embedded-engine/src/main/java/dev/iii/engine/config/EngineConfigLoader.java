@@ -46,6 +46,9 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  *     config: {security: {...}}
  * </pre>
  *
+ * <p>Either format may have a {@code limits:} section (an extension of the embedded engine: see
+ * {@link EngineLimits} for its keys), e.g. {@code limits: {max_request_body_bytes: 1048576}}.
+ *
  * <p>{@code ${VAR}} and {@code ${VAR:default}} are replaced with the environment's values first; a
  * variable that is unset and has no default is an error. As in the official engine, only the listed
  * modules run (the worker listener always does), the engine binds every interface ({@code 0.0.0.0})
@@ -76,7 +79,8 @@ public final class EngineConfigLoader {
   private static final List<String> MANDATORY =
       List.of("modules::worker::WorkerModule", "modules::telemetry::TelemetryModule");
 
-  private static final List<String> TOP_LEVEL_KEYS = List.of("port", "modules", "workers");
+  private static final List<String> TOP_LEVEL_KEYS =
+      List.of("port", "modules", "workers", "limits");
 
   private static final Pattern VARIABLE = Pattern.compile("\\$\\{([^}:]+)(?::([^}]*))?}");
 
@@ -132,6 +136,9 @@ public final class EngineConfigLoader {
         isWorkersFormat(root)
             ? WorkersFormat.load(root, environment)
             : loadModules(root, environment);
+    if (root.has("limits")) {
+      config = config.withLimits(EngineLimits.load(root.path("limits"), config.limits()));
+    }
     if (config.restApi() == null && config.cron() == null && config.httpFunctions() == null) {
       log.warn(
           "The config loads no REST API, cron or HTTP functions: the engine serves workers only"
@@ -203,7 +210,8 @@ public final class EngineConfigLoader {
         config.restApi(),
         config.cron(),
         config.httpFunctions(),
-        skipped);
+        skipped,
+        config.limits());
   }
 
   /** Replaces {@code ${VAR}} and {@code ${VAR:default}}. */

@@ -6,6 +6,7 @@ import static dev.iii.engine.config.ConfigValues.list;
 import static dev.iii.engine.config.ConfigValues.port;
 import static dev.iii.engine.config.ConfigValues.string;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -127,7 +128,8 @@ final class WorkersFormat {
         config.restApi(),
         config.cron(),
         config.httpFunctions(),
-        List.copyOf(skipped));
+        List.copyOf(skipped),
+        config.limits());
   }
 
   /** What an entry's worker type maps to here, or {@code null} for none. */
@@ -140,10 +142,13 @@ final class WorkersFormat {
     };
   }
 
-  /** The worker WebSocket listener: {@code port} and {@code host}; the rest is not supported. */
+  /**
+   * The worker WebSocket listener: {@code port}, {@code host} and {@code handshake_timeout_ms}; the
+   * rest is not supported.
+   */
   private static EngineConfig workerManager(EngineConfig config, JsonNode settings, String where) {
-    List<String> ignored = List.of("middleware_function_id", "rbac", "handshake_timeout_ms");
-    List<String> known = new ArrayList<>(List.of("port", "host"));
+    List<String> ignored = List.of("middleware_function_id", "rbac");
+    List<String> known = new ArrayList<>(List.of("port", "host", "handshake_timeout_ms"));
     known.addAll(ignored);
     checkKeys(where, settings, known, true);
     for (String key : ignored) {
@@ -157,6 +162,16 @@ final class WorkersFormat {
     }
     JsonNode portNode = settings.path("port");
     JsonNode host = settings.path("host");
+    JsonNode handshake = settings.path("handshake_timeout_ms");
+    if (!isAbsent(handshake)) {
+      config =
+          config.withLimits(
+              config
+                  .limits()
+                  .withHandshakeTimeout(
+                      Duration.ofMillis(
+                          ConfigValues.number(handshake, where + " handshake_timeout_ms", 0))));
+    }
     return config
         .withPort(isAbsent(portNode) ? EngineConfig.DEFAULT_PORT : port(portNode, where + " port"))
         .withHost(

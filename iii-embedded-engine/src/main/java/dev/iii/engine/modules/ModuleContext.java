@@ -1,5 +1,6 @@
 package dev.iii.engine.modules;
 
+import dev.iii.engine.config.EngineLimits;
 import dev.iii.engine.modules.channels.ChannelRegistry;
 import dev.iii.engine.registry.EngineFunction;
 import dev.iii.engine.registry.FunctionRegistry;
@@ -35,12 +36,14 @@ public final class ModuleContext {
   private final ScheduledExecutorService scheduler;
   private final ModuleDirectory modules;
   private final ModuleDirectory.Module module;
+  private final EngineLimits limits;
 
   /**
    * The context of one installed module.
    *
    * @param modules every module of the engine (the in-process workers)
    * @param module the module this context belongs to, as listed in {@code modules}
+   * @param limits the engine's bounds
    */
   public ModuleContext(
       WorkerRegistry workers,
@@ -51,7 +54,8 @@ public final class ModuleContext {
       ChannelRegistry channels,
       ScheduledExecutorService scheduler,
       ModuleDirectory modules,
-      ModuleDirectory.Module module) {
+      ModuleDirectory.Module module,
+      EngineLimits limits) {
     this.workers = workers;
     this.functions = functions;
     this.triggers = triggers;
@@ -61,6 +65,7 @@ public final class ModuleContext {
     this.scheduler = scheduler;
     this.modules = modules;
     this.module = module;
+    this.limits = limits;
   }
 
   /** A context for a module started on its own (tests), listed as {@code module}. */
@@ -93,13 +98,19 @@ public final class ModuleContext {
         channels,
         scheduler,
         standalone,
-        standalone.all().get(0));
+        standalone.all().get(0),
+        EngineLimits.defaults());
   }
 
   private static ModuleDirectory standalone() {
     ModuleDirectory directory = new ModuleDirectory();
     directory.add("module", null, false);
     return directory;
+  }
+
+  /** The engine's memory, socket and time bounds. */
+  public EngineLimits limits() {
+    return limits;
   }
 
   /** The in-process worker name the module is listed under, e.g. {@code iii-http}. */
