@@ -9,21 +9,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.iii.III;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
+import dev.iii.it.EngineProcess;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -36,77 +26,31 @@ import tools.jackson.databind.JsonNode;
  */
 class V022EngineRestartIT {
 
-  private static final Pattern READY =
-      Pattern.compile("iii engine ready: workers (ws://\\S+) \\| http (http://\\S+)");
-  private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
-
   private final List<AutoCloseable> resources = new ArrayList<>();
-  private final List<Process> engines = new ArrayList<>();
+  private final List<EngineProcess> engines = new ArrayList<>();
 
   @AfterEach
   void closeEverything() {
     Interop.closeAll(resources);
-    engines.forEach(Process::destroyForcibly);
+    engines.forEach(EngineProcess::close);
   }
 
-  /** A running jar engine and the worker URL from its ready line. */
-  private record JarEngine(Process process, String wsUrl) {
-    int port() {
-      return URI.create(wsUrl).getPort();
-    }
+  private EngineProcess startJar(int port) throws Exception {
+    EngineProcess engine =
+        EngineProcess.start(
+            List.of(),
+            List.of("--host", "127.0.0.1", "--port", String.valueOf(port), "--http-port", "0"));
+    engines.add(engine);
+    return engine;
   }
 
-  private JarEngine startJar(int port) throws Exception {
-    Path jar = Path.of(System.getProperty("iii.engine.jar", "missing"));
-    assertThat(jar).as("the stand-alone jar is built by the package phase").exists();
-    Process process =
-        new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-jar",
-                jar.toString(),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                String.valueOf(port),
-                "--http-port",
-                "0")
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    engines.add(process);
-    CompletableFuture<String> ready = new CompletableFuture<>();
-    // Reads stdout to its end (so the engine never blocks on a full pipe), noting the ready line.
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader out =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                  Matcher matcher = READY.matcher(line);
-                  if (matcher.matches()) {
-                    ready.complete(matcher.group(1));
-                  }
-                }
-                ready.completeExceptionally(new IllegalStateException("engine exited unready"));
-              } catch (IOException e) {
-                ready.completeExceptionally(new UncheckedIOException(e));
-              }
-            },
-            "jar-engine-stdout");
-    reader.setDaemon(true);
-    reader.start();
-    return new JarEngine(process, ready.get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS));
-  }
-
-  private static void sigterm(JarEngine engine) throws InterruptedException {
-    engine.process().destroy(); // SIGTERM
-    assertThat(engine.process().waitFor(15, TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
-    assertThat(engine.process().exitValue()).isIn(0, 143);
+  private static void sigterm(EngineProcess engine) throws InterruptedException {
+    assertThat(engine.stop()).isIn(0, 143);
   }
 
   @Test
   void nodeAndJavaWorkersComeBackAfterASigtermRestartOnTheSamePort() throws Exception {
-    JarEngine first = startJar(0);
+    EngineProcess first = startJar(0);
     III java = V022.connectJava(first.wsUrl(), "java-sigterm");
     resources.add(java);
     NodeSdk node = V022.connect(first.wsUrl(), "node-sigterm", Map.of());
@@ -120,7 +64,7 @@ class V022EngineRestartIT {
     String oldNodeId = node.result("status", Map.of()).path("workerId").asString();
 
     sigterm(first);
-    JarEngine second = startJar(first.port());
+    EngineProcess second = startJar(first.port());
 
     await("Java reaches the Node function on the restarted engine")
         .atMost(WAIT)
