@@ -5,6 +5,7 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
@@ -53,8 +54,19 @@ final class HttpInvoker implements AutoCloseable {
   private final ConnectionProvider connections = ConnectionProvider.create("iii-http-functions");
   private final HttpClient client = HttpClient.create(connections).followRedirect(false);
 
+  /** TLS trust for tests; null for Reactor Netty's default (the JDK's trust store). */
+  private final @Nullable SslContext sslContext;
+
   HttpInvoker(UrlValidator validator) {
+    this(validator, null);
+  }
+
+  /**
+   * With {@code sslContext} instead of the default TLS client settings (host names still checked).
+   */
+  HttpInvoker(UrlValidator validator, @Nullable SslContext sslContext) {
     this.validator = validator;
+    this.sslContext = sslContext;
   }
 
   /**
@@ -85,7 +97,12 @@ final class HttpInvoker implements AutoCloseable {
     InetSocketAddress address = target.socketAddress();
     // A relative URI makes the client connect to the remote address given here, as is.
     HttpClient pinned = client.remoteAddress(() -> address);
-    return (target.secure() ? pinned.secure() : pinned)
+    if (target.secure()) {
+      // Both variants verify the certificate against the host name the address is named after.
+      SslContext tls = sslContext;
+      pinned = tls == null ? pinned.secure() : pinned.secure(spec -> spec.sslContext(tls));
+    }
+    return pinned
         .request(HttpMethod.valueOf(invocation.method()))
         .uri(target.pathAndQuery())
         .send(
