@@ -6,7 +6,9 @@ import dev.iii.engine.modules.ModuleContext;
 import dev.iii.engine.registry.InvocationError;
 import dev.iii.engine.registry.RegisteredFunction;
 import dev.iii.engine.registry.Worker;
+import dev.iii.engine.support.RateLimitedLog;
 import dev.iii.protocol.RegisterFunction;
+import java.time.Duration;
 import java.util.Objects;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,7 +24,12 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpFunctionsModule implements EngineModule {
 
+  /** How often a cause of refused registrations may write a WARN line. */
+  public static final Duration REFUSAL_LOG_INTERVAL = Duration.ofSeconds(10);
+
   private static final Logger log = LoggerFactory.getLogger(HttpFunctionsModule.class);
+
+  private final RateLimitedLog refusals = new RateLimitedLog(log, REFUSAL_LOG_INTERVAL);
 
   private final HttpFunctionsConfig config;
   private final UrlValidator validator;
@@ -59,7 +66,12 @@ public final class HttpFunctionsModule implements EngineModule {
       invocation =
           HttpInvocation.parse(Objects.requireNonNull(message.invocation()), config.environment());
     } catch (IllegalArgumentException e) {
-      log.error("HTTP function {} from {} refused: {}", id, worker, e.getMessage());
+      refusals.warn(
+          "invalid invocation",
+          "HTTP function {} from {} refused: {}",
+          id,
+          worker,
+          String.valueOf(e.getMessage()));
       return;
     }
     // Usually complete at once; only a host name to resolve (private IPs blocked) defers it.
@@ -68,12 +80,13 @@ public final class HttpFunctionsModule implements EngineModule {
         .whenComplete(
             (ignored, error) -> {
               if (error != null) {
-                log.error(
+                refusals.warn(
+                    "URL refused",
                     "HTTP function {} from {} refused: {} ({})",
                     id,
                     worker,
                     InvocationError.of(error).body().message(),
-                    invocation.url());
+                    UrlRedaction.redact(invocation.url()));
                 return;
               }
               if (context.workers().get(worker.id()).orElse(null) != worker) {

@@ -12,7 +12,7 @@ import tools.jackson.databind.JsonNode;
  * How the engine calls one HTTP-invoked function: the {@code invocation} of its {@code
  * registerfunction}, with the auth secrets already read from the engine's environment.
  *
- * @param url the URL exactly as registered
+ * @param url the URL exactly as registered (shown only through {@link UrlRedaction})
  * @param method {@code GET POST PUT PATCH DELETE} (uppercase only, as the official engine)
  * @param timeoutMs the whole exchange's limit, or {@code null} for the 30 s default
  * @param headers custom headers, sent after the engine's own
@@ -148,6 +148,9 @@ record HttpInvocation(
   /** Never prints secrets. */
   @Override
   public String toString() {
-    return method + " " + url + (auth == null ? "" : " (" + auth.getClass().getSimpleName() + ")");
+    return method
+        + " "
+        + UrlRedaction.redact(url)
+        + (auth == null ? "" : " (" + auth.getClass().getSimpleName() + ")");
   }
 }

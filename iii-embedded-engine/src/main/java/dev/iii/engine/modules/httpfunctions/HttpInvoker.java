@@ -5,6 +5,8 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.ssl.SslContext;
+import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.time.Duration;
@@ -32,7 +34,14 @@ import tools.jackson.databind.json.JsonMapper;
  * Turns one invocation into one HTTP request and its response into the invocation's result, as the
  * official engine does: the data as the compact JSON body, the {@code x-iii-*} headers, the custom
  * headers, then the auth header; redirects are not followed; one timeout covers the whole exchange.
- * Nothing here blocks: the request runs on Reactor Netty's event loops.
+ *
+ * <p>The request goes to the one address {@link UrlValidator#target} checked: the HTTP client is
+ * given that resolved address (named after the URL's host, for TLS's SNI and certificate check) and
+ * never resolves the name itself; the {@code Host} header is the URL's. Connections are pooled per
+ * host name and address, so one is reused only for the same host at an address checked before.
+ *
+ * <p>Thread-safe and stateless per call; nothing here blocks: the request runs on Reactor Netty's
+ * event loops.
  */
 final class HttpInvoker implements AutoCloseable {
 
@@ -45,8 +54,19 @@ final class HttpInvoker implements AutoCloseable {
   private final ConnectionProvider connections = ConnectionProvider.create("iii-http-functions");
   private final HttpClient client = HttpClient.create(connections).followRedirect(false);
 
+  /** TLS trust for tests; null for Reactor Netty's default (the JDK's trust store). */
+  private final @Nullable SslContext sslContext;
+
   HttpInvoker(UrlValidator validator) {
+    this(validator, null);
+  }
+
+  /**
+   * With {@code sslContext} instead of the default TLS client settings (host names still checked).
+   */
+  HttpInvoker(UrlValidator validator, @Nullable SslContext sslContext) {
     this.validator = validator;
+    this.sslContext = sslContext;
   }
 
   /**
@@ -59,12 +79,12 @@ final class HttpInvoker implements AutoCloseable {
   CompletableFuture<@Nullable JsonNode> invoke(
       String functionId, HttpInvocation invocation, JsonNode data) {
     return validator
-        .validate(invocation.url())
-        .thenCompose(ignored -> send(functionId, invocation, data));
+        .target(invocation.url())
+        .thenCompose(target -> send(functionId, invocation, target, data));
   }
 
   private CompletableFuture<@Nullable JsonNode> send(
-      String functionId, HttpInvocation invocation, JsonNode data) {
+      String functionId, HttpInvocation invocation, UrlValidator.Target target, JsonNode data) {
     byte[] body = MAPPER.writeValueAsBytes(data);
     long timestamp = Instant.now().getEpochSecond();
     String invocationId = UUID.randomUUID().toString();
@@ -74,12 +94,21 @@ final class HttpInvoker implements AutoCloseable {
             : Duration.ofMillis(invocation.timeoutMs());
     // Whether the response headers arrived decides between a request and a response failure.
     AtomicBoolean headersArrived = new AtomicBoolean();
-    return client
+    InetSocketAddress address = target.socketAddress();
+    // A relative URI makes the client connect to the remote address given here, as is.
+    HttpClient pinned = client.remoteAddress(() -> address);
+    if (target.secure()) {
+      // Both variants verify the certificate against the host name the address is named after.
+      SslContext tls = sslContext;
+      pinned = tls == null ? pinned.secure() : pinned.secure(spec -> spec.sslContext(tls));
+    }
+    return pinned
         .request(HttpMethod.valueOf(invocation.method()))
-        .uri(invocation.url())
+        .uri(target.pathAndQuery())
         .send(
             (request, out) -> {
               HttpHeaders headers = request.requestHeaders();
+              headers.set(HttpHeaderNames.HOST, target.hostHeader());
               // The official engine's HTTP client sends header names in lowercase.
               headers.add(HttpHeaderNames.CONTENT_TYPE, "application/json");
               headers.add("x-iii-function-path", functionId);
@@ -194,11 +223,14 @@ final class HttpInvoker implements AutoCloseable {
     if (headersArrived) {
       return new InvocationError(
           "http_response_failed",
-          "error reading the response body from " + invocation.url() + ": " + reason);
+          "error reading the response body from "
+              + UrlRedaction.redact(invocation.url())
+              + ": "
+              + reason);
     }
     return new InvocationError(
         "http_request_failed",
-        "error sending request for url (" + invocation.url() + "): " + reason);
+        "error sending request for url (" + UrlRedaction.redact(invocation.url()) + "): " + reason);
   }
 
   @Override
