@@ -108,7 +108,9 @@ public final class EmbeddedEngine implements AutoCloseable {
     WorkerRegistry workers = new WorkerRegistry();
     FunctionRegistry functions = new FunctionRegistry();
     TriggerRegistry triggers = new TriggerRegistry();
-    InvocationRouter invocations = new InvocationRouter(functions, triggers);
+    InvocationRouter invocations =
+        new InvocationRouter(functions, triggers, config.limits().invocationTimeout());
+    invocations.scheduleExpiry(executor);
     MessageRouter router =
         new MessageRouter(workers, functions, triggers, new ServiceRegistry(), invocations);
     ModuleDirectory directory = new ModuleDirectory();
