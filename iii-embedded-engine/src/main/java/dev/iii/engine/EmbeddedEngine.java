@@ -69,7 +69,7 @@ public final class EmbeddedEngine implements AutoCloseable {
 
   private final EngineConfig config;
   private final Duration shutdownTimeout;
-  private final TelemetryModule telemetry = new TelemetryModule(RETAINED_LOG_RECORDS);
+  private final TelemetryModule telemetry;
   private final List<EngineModule> modules = new ArrayList<>();
   private final List<ModuleContext> contexts = new ArrayList<>();
   private final ChannelRegistry channels = new ChannelRegistry();
@@ -80,6 +80,8 @@ public final class EmbeddedEngine implements AutoCloseable {
   private EmbeddedEngine(Builder builder) {
     this.config = builder.config;
     this.shutdownTimeout = builder.shutdownTimeout;
+    this.telemetry =
+        new TelemetryModule(RETAINED_LOG_RECORDS, config.limits().maxTelemetryLogBytes());
   }
 
   /** A builder with the official defaults: 127.0.0.1, ports 49134 and 3111. */
@@ -108,7 +110,9 @@ public final class EmbeddedEngine implements AutoCloseable {
     WorkerRegistry workers = new WorkerRegistry();
     FunctionRegistry functions = new FunctionRegistry();
     TriggerRegistry triggers = new TriggerRegistry();
-    InvocationRouter invocations = new InvocationRouter(functions, triggers);
+    InvocationRouter invocations =
+        new InvocationRouter(functions, triggers, config.limits().invocationTimeout());
+    invocations.scheduleExpiry(executor);
     MessageRouter router =
         new MessageRouter(workers, functions, triggers, new ServiceRegistry(), invocations);
     ModuleDirectory directory = new ModuleDirectory();
@@ -239,7 +243,10 @@ public final class EmbeddedEngine implements AutoCloseable {
     return server != null;
   }
 
-  /** Log records the connected SDKs sent as telemetry, oldest first (at most 1000). */
+  /**
+   * Log records the connected SDKs sent as telemetry, oldest first (at most 1000, and at most
+   * {@code limits.max_telemetry_log_bytes} of their JSON).
+   */
   public List<JsonNode> recentLogRecords() {
     return telemetry.store().recentLogRecords();
   }

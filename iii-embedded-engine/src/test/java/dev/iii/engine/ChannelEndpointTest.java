@@ -50,21 +50,52 @@ class ChannelEndpointTest extends EngineTestSupport {
 
   private static final int KIB = 1024;
 
-  private record Refs(String id, String key) {}
+  /** A channel's id and the keys of its two ends. */
+  private record Refs(String id, String readerKey, String writerKey) {
+
+    String key(String dir) {
+      return "read".equals(dir) ? readerKey : writerKey;
+    }
+  }
 
   private Refs create(RawWorker worker, int bufferSize) {
     JsonNode result =
         worker.callResult(
             "engine::channels::create", json("{'buffer_size':%d}").formatted(bufferSize));
     JsonNode writer = result.path("writer");
-    return new Refs(writer.path("channel_id").asString(), writer.path("access_key").asString());
+    return new Refs(
+        writer.path("channel_id").asString(),
+        result.path("reader").path("access_key").asString(),
+        writer.path("access_key").asString());
   }
 
   private String url(Refs refs, String dir) {
-    return ChannelSocket.url(engine, refs.id(), refs.key(), dir);
+    return ChannelSocket.url(engine, refs.id(), refs.key(dir), dir);
   }
 
   // ---------------------------------------------------------------- before the upgrade
+
+  @Test
+  void eachEndOpensOnlyWithItsOwnKey() {
+    Refs refs = create(connect(), 4);
+
+    assertThat(refs.readerKey()).isNotEqualTo(refs.writerKey());
+    HttpAnswer writeWithReaderKey =
+        ChannelSocket.handshake(
+            ChannelSocket.url(engine, refs.id(), refs.readerKey(), "write"), true);
+    HttpAnswer readWithWriterKey =
+        ChannelSocket.handshake(
+            ChannelSocket.url(engine, refs.id(), refs.writerKey(), "read"), true);
+
+    assertThat(writeWithReaderKey).isEqualTo(new HttpAnswer(404, "Channel not found"));
+    assertThat(readWithWriterKey).isEqualTo(new HttpAnswer(404, "Channel not found"));
+    // The refused attempts took nothing: each end still opens with its own key.
+    try (ChannelSocket reader = ChannelSocket.open(url(refs, "read"));
+        ChannelSocket writer = ChannelSocket.open(url(refs, "write"))) {
+      writer.sendText("from the writer");
+      assertThat(reader.awaitFrames(1)).containsExactly("T:from the writer");
+    }
+  }
 
   @Test
   void wrongKeyOrUnknownChannelIsA404WithoutUpgrade() {
@@ -73,7 +104,7 @@ class ChannelEndpointTest extends EngineTestSupport {
     HttpAnswer wrongKey =
         ChannelSocket.handshake(ChannelSocket.url(engine, refs.id(), "nope", "read"), true);
     HttpAnswer unknownId =
-        ChannelSocket.handshake(ChannelSocket.url(engine, uuid(), refs.key(), "write"), true);
+        ChannelSocket.handshake(ChannelSocket.url(engine, uuid(), refs.writerKey(), "write"), true);
 
     assertThat(wrongKey).isEqualTo(new HttpAnswer(404, "Channel not found"));
     assertThat(unknownId).isEqualTo(new HttpAnswer(404, "Channel not found"));
@@ -90,8 +121,9 @@ class ChannelEndpointTest extends EngineTestSupport {
     Refs refs = create(connect(), 4);
     String base = engine.wsUrl() + "/ws/channels/" + refs.id();
 
-    HttpAnswer noDir = ChannelSocket.handshake(base + "?key=" + refs.key(), true);
-    HttpAnswer badDir = ChannelSocket.handshake(base + "?key=" + refs.key() + "&dir=both", true);
+    HttpAnswer noDir = ChannelSocket.handshake(base + "?key=" + refs.readerKey(), true);
+    HttpAnswer badDir =
+        ChannelSocket.handshake(base + "?key=" + refs.readerKey() + "&dir=both", true);
     HttpAnswer noKey = ChannelSocket.handshake(base + "?dir=read", true);
     HttpAnswer nothing = ChannelSocket.handshake(base, true);
 
@@ -124,7 +156,12 @@ class ChannelEndpointTest extends EngineTestSupport {
 
     HttpAnswer extraSegment =
         ChannelSocket.handshake(
-            engine.wsUrl() + "/ws/channels/" + refs.id() + "/x?key=" + refs.key() + "&dir=read",
+            engine.wsUrl()
+                + "/ws/channels/"
+                + refs.id()
+                + "/x?key="
+                + refs.readerKey()
+                + "&dir=read",
             true);
 
     assertThat(extraSegment.status()).isEqualTo(404);

@@ -45,24 +45,39 @@ class ChannelReservationTest {
     assertThat(registry.size()).isEqualTo(1);
     assertThat(opened).isEmpty();
 
-    Channel found = registry.find(ref.channelId(), ref.accessKey()).orElseThrow();
+    Channel found = registry.find(ref.channelId(), ref.accessKey(), ref.direction()).orElseThrow();
 
     assertThat(opened).containsExactly(found);
     assertThat(found.takeReader()).isEmpty();
     assertThat(found.takeWriter()).isPresent();
-    assertThat(registry.find(ref.channelId(), ref.accessKey())).containsSame(found);
+    assertThat(registry.find(ref.channelId(), ref.accessKey(), ref.direction()))
+        .containsSame(found);
     assertThat(opened).hasSize(1);
   }
 
   @Test
-  void bothRefsOfAReservationShareItsIdAndKey() {
+  void theRefsOfAReservationShareItsIdButEachEndHasItsOwnKey() {
     ChannelSlot slot = registry.reserve(4, channel -> {});
 
     ChannelRef reader = slot.ref(ChannelRef.Direction.READ);
     ChannelRef writer = slot.ref(ChannelRef.Direction.WRITE);
 
-    assertThat(reader.withDirection(ChannelRef.Direction.WRITE)).isEqualTo(writer);
+    assertThat(reader.channelId()).isEqualTo(writer.channelId());
+    assertThat(reader.accessKey()).isNotEqualTo(writer.accessKey());
     assertThat(reader.accessKey()).hasSize(32); // 24 random bytes, base64url
+    assertThat(writer.accessKey()).hasSize(32);
+  }
+
+  @Test
+  void aKeyOpensOnlyItsOwnEnd() {
+    ChannelSlot slot = registry.reserve(4, channel -> {});
+    String readerKey = slot.ref(ChannelRef.Direction.READ).accessKey();
+    String writerKey = slot.ref(ChannelRef.Direction.WRITE).accessKey();
+
+    assertThat(registry.find(slot.id(), readerKey, ChannelRef.Direction.WRITE)).isEmpty();
+    assertThat(registry.find(slot.id(), writerKey, ChannelRef.Direction.READ)).isEmpty();
+    assertThat(registry.find(slot.id(), writerKey, ChannelRef.Direction.WRITE)).isPresent();
+    assertThat(registry.find(slot.id(), readerKey, ChannelRef.Direction.READ)).isPresent();
   }
 
   @Test
@@ -70,8 +85,8 @@ class ChannelReservationTest {
     List<Channel> opened = new CopyOnWriteArrayList<>();
     ChannelSlot slot = registry.reserve(4, opened::add);
 
-    assertThat(registry.find(slot.id(), "wrong")).isEmpty();
-    assertThat(registry.find(slot.id(), "")).isEmpty();
+    assertThat(registry.find(slot.id(), "wrong", ChannelRef.Direction.READ)).isEmpty();
+    assertThat(registry.find(slot.id(), "", ChannelRef.Direction.READ)).isEmpty();
 
     assertThat(opened).isEmpty();
   }
@@ -84,7 +99,7 @@ class ChannelReservationTest {
 
     assertThat(registry.remove(slot.id())).isTrue();
 
-    assertThat(registry.find(slot.id(), key)).isEmpty();
+    assertThat(registry.find(slot.id(), key, ChannelRef.Direction.READ)).isEmpty();
     assertThat(registry.remove(slot.id())).isFalse();
     assertThat(registry.size()).isZero();
     assertThat(opened).isEmpty();
@@ -105,7 +120,7 @@ class ChannelReservationTest {
             pool.submit(
                 () -> {
                   start.await();
-                  return registry.find(slot.id(), key).orElseThrow();
+                  return registry.find(slot.id(), key, ChannelRef.Direction.READ).orElseThrow();
                 }));
       }
       start.countDown();
@@ -130,7 +145,12 @@ class ChannelReservationTest {
     assertThat(registry.sweep(later)).isEqualTo(1);
 
     assertThat(registry.size()).isZero();
-    assertThat(registry.find(slot.id(), slot.ref(ChannelRef.Direction.READ).accessKey())).isEmpty();
+    assertThat(
+            registry.find(
+                slot.id(),
+                slot.ref(ChannelRef.Direction.READ).accessKey(),
+                ChannelRef.Direction.READ))
+        .isEmpty();
     assertThat(opened).isEmpty();
   }
 
@@ -139,7 +159,12 @@ class ChannelReservationTest {
     // As an HTTP request without a body: the engine closes the writer when a worker opens it.
     ChannelSlot slot = registry.reserve(4, channel -> channel.takeWriter().orElseThrow().close());
     Channel channel =
-        registry.find(slot.id(), slot.ref(ChannelRef.Direction.READ).accessKey()).orElseThrow();
+        registry
+            .find(
+                slot.id(),
+                slot.ref(ChannelRef.Direction.READ).accessKey(),
+                ChannelRef.Direction.READ)
+            .orElseThrow();
 
     List<ChannelItem> items =
         channel.takeReader().orElseThrow().items().collectList().block(TIMEOUT);

@@ -1,5 +1,6 @@
 package dev.iii.engine;
 
+import static dev.iii.protocol.ChannelRef.Direction.READ;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -359,11 +360,11 @@ class ChannelTest {
     ChannelReaderEnd reader = channel.takeReader().orElseThrow();
     writer.write(ChannelItem.text("x")).block(TIMEOUT);
     writer.close();
-    assertThat(registry.find(channel.id(), channel.accessKey())).isPresent();
+    assertThat(registry.find(channel.id(), channel.accessKey(READ), READ)).isPresent();
 
     reader.items().blockLast(TIMEOUT);
 
-    assertThat(registry.find(channel.id(), channel.accessKey())).isEmpty();
+    assertThat(registry.find(channel.id(), channel.accessKey(READ), READ)).isEmpty();
     assertThat(registry.size()).isZero();
   }
 
@@ -383,9 +384,9 @@ class ChannelTest {
   void findNeedsTheRightKey() {
     Channel channel = registry.create(1);
 
-    assertThat(registry.find(channel.id(), channel.accessKey())).containsSame(channel);
-    assertThat(registry.find(channel.id(), "wrong")).isEmpty();
-    assertThat(registry.find("unknown", channel.accessKey())).isEmpty();
+    assertThat(registry.find(channel.id(), channel.accessKey(READ), READ)).containsSame(channel);
+    assertThat(registry.find(channel.id(), "wrong", READ)).isEmpty();
+    assertThat(registry.find("unknown", channel.accessKey(READ), READ)).isEmpty();
   }
 
   @Test
@@ -436,11 +437,12 @@ class ChannelTest {
 
     assertThat(registry.sweep(created + TTL_MS + 1_000)).isEqualTo(3);
 
-    assertThat(registry.find(untouched.id(), untouched.accessKey())).isEmpty();
-    assertThat(registry.find(readerOnly.id(), readerOnly.accessKey())).isEmpty();
-    assertThat(registry.find(writerOnly.id(), writerOnly.accessKey())).isEmpty();
+    assertThat(registry.find(untouched.id(), untouched.accessKey(READ), READ)).isEmpty();
+    assertThat(registry.find(readerOnly.id(), readerOnly.accessKey(READ), READ)).isEmpty();
+    assertThat(registry.find(writerOnly.id(), writerOnly.accessKey(READ), READ)).isEmpty();
     // Both ends taken: never swept (as in the official engine).
-    assertThat(registry.find(bothTaken.id(), bothTaken.accessKey())).containsSame(bothTaken);
+    assertThat(registry.find(bothTaken.id(), bothTaken.accessKey(READ), READ))
+        .containsSame(bothTaken);
     // The swept channels release the ends nobody took.
     waiting.awaitDone();
     assertThat(blocked).isCompletedExceptionally();

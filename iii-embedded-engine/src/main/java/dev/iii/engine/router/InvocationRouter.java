@@ -1,5 +1,6 @@
 package dev.iii.engine.router;
 
+import dev.iii.engine.config.EngineLimits;
 import dev.iii.engine.registry.EngineFunction;
 import dev.iii.engine.registry.FunctionRegistry;
 import dev.iii.engine.registry.InvocationError;
@@ -12,11 +13,16 @@ import dev.iii.protocol.InvocationIds;
 import dev.iii.protocol.InvocationResult;
 import dev.iii.protocol.InvokeFunction;
 import dev.iii.protocol.RawJson;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -24,9 +30,12 @@ import tools.jackson.databind.JsonNode;
 
 /**
  * Routes invocations to their handler and results back to their caller. Every invocation is keyed
- * by one id, the same from caller to handler; the engine itself sets no timeout (callers do), but
- * an invocation always ends: with a result, an error, or {@code invocation_stopped} when its
- * handler or caller disconnects. Payloads pass through as JSON text ({@link RawJson}), never read.
+ * by one id, the same from caller to handler, and always ends: with a result, an error, {@code
+ * invocation_stopped} when its handler or caller disconnects, or {@code timeout} once it has waited
+ * longer than the engine's invocation timeout ({@code limits.invocation_timeout_ms}; callers time
+ * out earlier by themselves, and the protocol has no cancel message, so this is what makes the
+ * engine forget an abandoned invocation). A result that arrives later is dropped with a debug line.
+ * Payloads pass through as JSON text ({@link RawJson}), never read.
  *
  * <p>A worker's call is answered from here, straight from the handler's result ({@link #forward});
  * calls from inside the engine get a future ({@link #invoke}, {@link #call}).
@@ -34,7 +43,9 @@ import tools.jackson.databind.JsonNode;
  * <p>Concurrency: any event loop may call in; the only shared state is the concurrent map of
  * pending invocations, and each pending invocation ends exactly once (whoever removes it from the
  * map ends it). Disconnects are rare, so ending a worker's invocations scans the map rather than
- * every call keeping per-worker sets up to date.
+ * every call keeping per-worker sets up to date. Timeouts cost a call nothing but a clock read: one
+ * task on the engine's scheduler ({@link #scheduleExpiry}) sweeps the map a few times per timeout
+ * and ends what is overdue.
  */
 public final class InvocationRouter {
 
@@ -48,17 +59,111 @@ public final class InvocationRouter {
     void failed(InvocationError error);
   }
 
-  /** An invocation waiting for a worker's {@code invocationresult}. */
+  /**
+   * An invocation waiting for a worker's {@code invocationresult}, since {@code startedNanos} (on
+   * the router's clock).
+   */
   private record Pending(
-      String id, String functionId, @Nullable Worker caller, Worker handler, Outcome outcome) {}
+      String id,
+      String functionId,
+      @Nullable Worker caller,
+      Worker handler,
+      Outcome outcome,
+      long startedNanos) {}
+
+  /** The shortest and longest pause between two sweeps for overdue invocations. */
+  private static final Duration MIN_SWEEP = Duration.ofMillis(10);
+
+  private static final Duration MAX_SWEEP = Duration.ofSeconds(1);
 
   private final FunctionRegistry functions;
   private final TriggerRegistry triggers;
   private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+  private final Duration invocationTimeout;
+  private final long timeoutNanos;
+  private final LongSupplier clock;
 
+  /** A router with the default invocation timeout ({@link EngineLimits#defaults()}). */
   public InvocationRouter(FunctionRegistry functions, TriggerRegistry triggers) {
+    this(functions, triggers, EngineLimits.defaults().invocationTimeout());
+  }
+
+  /**
+   * A router that ends invocations waiting longer than {@code invocationTimeout}, once {@link
+   * #scheduleExpiry} has started the sweeps.
+   */
+  public InvocationRouter(
+      FunctionRegistry functions, TriggerRegistry triggers, Duration invocationTimeout) {
+    this(functions, triggers, invocationTimeout, System::nanoTime);
+  }
+
+  /** With a clock in nanoseconds, for tests that move time themselves. */
+  InvocationRouter(
+      FunctionRegistry functions,
+      TriggerRegistry triggers,
+      Duration invocationTimeout,
+      LongSupplier clock) {
     this.functions = functions;
     this.triggers = triggers;
+    this.invocationTimeout = invocationTimeout;
+    this.timeoutNanos = invocationTimeout.toNanos();
+    this.clock = clock;
+  }
+
+  /**
+   * Sweeps for overdue invocations on {@code scheduler} from now on ({@link #expireOverdue}), a
+   * quarter of the invocation timeout apart (between 10 ms and 1 s), so an abandoned invocation
+   * ends at most a quarter later than its timeout, or a second.
+   *
+   * @return the scheduled sweeps, to cancel them
+   */
+  public ScheduledFuture<?> scheduleExpiry(ScheduledExecutorService scheduler) {
+    Duration quarter = invocationTimeout.dividedBy(4);
+    long period =
+        (quarter.compareTo(MIN_SWEEP) < 0
+                ? MIN_SWEEP
+                : quarter.compareTo(MAX_SWEEP) > 0 ? MAX_SWEEP : quarter)
+            .toNanos();
+    return scheduler.scheduleWithFixedDelay(
+        this::expireOverdue, period, period, TimeUnit.NANOSECONDS);
+  }
+
+  /**
+   * Ends every invocation that has waited at least the invocation timeout: its caller gets a {@code
+   * timeout} error naming the function and the limit; a result the handler sends later is dropped.
+   *
+   * @return how many invocations ended
+   */
+  public int expireOverdue() {
+    long now = clock.getAsLong();
+    int expired = 0;
+    for (Pending entry : pending.values()) {
+      if (now - entry.startedNanos >= timeoutNanos && pending.remove(entry.id, entry)) {
+        expired++;
+        try {
+          entry.outcome.failed(timedOut(entry.functionId));
+        } catch (RuntimeException e) {
+          log.warn("Could not tell the caller of {} that it timed out", entry.functionId, e);
+        }
+      }
+    }
+    if (expired > 0) {
+      log.debug(
+          "{} invocation(s) ended after the invocation timeout of {} ms",
+          expired,
+          invocationTimeout.toMillis());
+    }
+    return expired;
+  }
+
+  private InvocationError timedOut(String functionId) {
+    return new InvocationError(
+        "timeout",
+        "Function "
+            + functionId
+            + " did not answer within the engine's invocation timeout of "
+            + invocationTimeout.toMillis()
+            + " ms (limits: invocation_timeout_ms)");
   }
 
   /**
@@ -175,7 +280,8 @@ public final class InvocationRouter {
       return;
     }
     Worker handler = Objects.requireNonNull(function.owner());
-    Pending entry = new Pending(invocationId, functionId, caller, handler, outcome);
+    Pending entry =
+        new Pending(invocationId, functionId, caller, handler, outcome, clock.getAsLong());
     Pending replaced = pending.put(invocationId, entry);
     if (replaced != null) {
       // Same id reused while in flight: the earlier call can no longer be answered.
@@ -194,6 +300,7 @@ public final class InvocationRouter {
   public void onResult(InvocationResult result) {
     Pending entry = pending.remove(result.invocationId());
     if (entry == null) {
+      // Unknown, or already ended (timed out, stopped): nobody waits for it any more.
       log.debug(
           "Did not find caller for invocation {} ({})", result.invocationId(), result.functionId());
       return;

@@ -40,7 +40,7 @@ public final class Channel {
   }
 
   private final String id;
-  private final String accessKey;
+  private final ChannelKeys keys;
   private final int bufferSize;
   private final long createdAtMs;
   private final @Nullable Consumer<Channel> onFinished;
@@ -67,8 +67,8 @@ public final class Channel {
 
   // ----
 
-  Channel(String id, String accessKey, int bufferSize) {
-    this(id, accessKey, bufferSize, System.currentTimeMillis(), null);
+  Channel(String id, ChannelKeys keys, int bufferSize) {
+    this(id, keys, bufferSize, System.currentTimeMillis(), null);
   }
 
   /**
@@ -76,7 +76,7 @@ public final class Channel {
    */
   Channel(
       String id,
-      String accessKey,
+      ChannelKeys keys,
       int bufferSize,
       long createdAtMs,
       @Nullable Consumer<Channel> onFinished) {
@@ -84,7 +84,7 @@ public final class Channel {
       throw new IllegalArgumentException("bufferSize must be at least 1: " + bufferSize);
     }
     this.id = id;
-    this.accessKey = accessKey;
+    this.keys = keys;
     this.bufferSize = bufferSize;
     this.createdAtMs = createdAtMs;
     this.onFinished = onFinished;
@@ -95,13 +95,14 @@ public final class Channel {
     return id;
   }
 
-  public String accessKey() {
-    return accessKey;
+  /** The key that opens one end (each end has its own). */
+  public String accessKey(ChannelRef.Direction direction) {
+    return keys.of(direction);
   }
 
-  /** A ref to one end, to hand to a worker (both ends share the id and the key). */
+  /** A ref to one end, to hand to a worker: the channel id and that end's own key. */
   public ChannelRef ref(ChannelRef.Direction direction) {
-    return new ChannelRef(id, accessKey, direction);
+    return new ChannelRef(id, keys.of(direction), direction);
   }
 
   /** Capacity of the buffer, in items. */

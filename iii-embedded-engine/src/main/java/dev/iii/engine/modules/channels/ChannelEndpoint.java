@@ -2,6 +2,7 @@ package dev.iii.engine.modules.channels;
 
 import dev.iii.engine.modules.EngineModule;
 import dev.iii.engine.modules.ModuleContext;
+import dev.iii.protocol.ChannelRef;
 import dev.iii.protocol.Limits;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -40,8 +41,8 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  *
  * <ul>
  *   <li>Bad query ({@code key} or {@code dir} missing, {@code dir} neither {@code read} nor {@code
- *       write}): 400. Unknown id or wrong key: 404 {@code Channel not found}. Both before any
- *       upgrade.
+ *       write}): 400. Unknown id or wrong key: 404 {@code Channel not found}; each end has its own
+ *       key, so a reader ref's key with {@code dir=write} is a wrong key. Both before any upgrade.
  *   <li>{@code dir=write}: each text or binary message (fragments joined) becomes one item, in
  *       order. While the buffer is full the socket is not read (TCP backpressure). Close, EOF or a
  *       socket error ends the stream; if the reader has gone, the socket is closed.
@@ -151,14 +152,16 @@ public final class ChannelEndpoint implements EngineModule {
       return plain(response, HttpResponseStatus.BAD_REQUEST, notUpgrade);
     }
     ChannelRegistry registry = this.channels;
+    boolean read = "read".equals(dir);
     Optional<Channel> found =
-        registry == null || key == null ? Optional.empty() : registry.find(id, key);
+        registry == null || key == null
+            ? Optional.empty()
+            : registry.find(id, key, read ? ChannelRef.Direction.READ : ChannelRef.Direction.WRITE);
     if (found.isEmpty()) {
-      log.debug("Channel {} not found (or wrong key): 404", id);
+      log.debug("Channel {} not found (or not the key of its {} end): 404", id, dir);
       return plain(response, HttpResponseStatus.NOT_FOUND, "Channel not found");
     }
     Channel channel = found.get();
-    boolean read = "read".equals(dir);
     return response.sendWebsocket(
         (in, out) -> read ? serveReader(channel, in, out) : serveWriter(channel, in, out), SPEC);
   }

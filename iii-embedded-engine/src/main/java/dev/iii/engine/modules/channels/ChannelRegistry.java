@@ -1,11 +1,8 @@
 package dev.iii.engine.modules.channels;
 
+import dev.iii.protocol.ChannelRef;
 import dev.iii.protocol.InvocationIds;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.SecureRandom;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -16,9 +13,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Channels created through {@code engine::channels::create} (and by engine modules). A channel has
- * one id and one access key shared by its two ends; each end connects once to the channel endpoint.
- * A channel may also be {@link #reserve reserved}: its id and key exist, and the channel is built
- * when an end is first {@link #find found}.
+ * one id and one access key per end ({@link ChannelKeys}): a reader ref cannot open the writer end,
+ * nor a writer ref the reader end. Each end connects once to the channel endpoint. A channel may
+ * also be {@link #reserve reserved}: its id and key exist, and the channel is built when an end is
+ * first {@link #find found}.
  *
  * <p>A channel leaves the registry when {@link #remove removed}, when both its ends have finished
  * (writer closed, reader completed or cancelled), or when the {@link #sweep() sweep} finds it older
@@ -36,11 +34,6 @@ public final class ChannelRegistry {
 
   /** Age after which the sweep removes a channel with an end never taken (as the engine does). */
   public static final Duration CHANNEL_TTL = Duration.ofMinutes(5);
-
-  private static final int KEY_BYTES = 24;
-
-  private static final SecureRandom RANDOM = new SecureRandom();
-  private static final Base64.Encoder KEY_ENCODING = Base64.getUrlEncoder().withoutPadding();
 
   private final Map<String, ChannelSlot> channels = new ConcurrentHashMap<>();
   private final LongSupplier clockMs;
@@ -76,15 +69,13 @@ public final class ChannelRegistry {
   }
 
   private ChannelSlot newSlot(int bufferSize, @Nullable Consumer<Channel> onOpen) {
-    byte[] key = new byte[KEY_BYTES];
-    RANDOM.nextBytes(key);
     // Ids only need to be unique: the key is what guards a channel, so they come from the
     // thread's own generator rather than the shared SecureRandom UUID.randomUUID() uses.
     String id = InvocationIds.random();
     ChannelSlot slot =
         new ChannelSlot(
             id,
-            KEY_ENCODING.encodeToString(key),
+            ChannelKeys.random(),
             Math.max(1, Math.min(MAX_BUFFER_SIZE, bufferSize)),
             clockMs.getAsLong(),
             finished -> channels.remove(finished.id(), finished),
@@ -94,22 +85,20 @@ public final class ChannelRegistry {
   }
 
   /**
-   * The channel with this id, if the key matches; a reserved channel is built now.
+   * The channel with this id, if {@code accessKey} is the key of the end to open (compared in
+   * constant time); a reserved channel is built now.
    *
-   * @return empty for an unknown id, a wrong key, or a channel removed meanwhile
+   * @param direction the end to open: a reader's key opens only the reader end, a writer's only the
+   *     writer end
+   * @return empty for an unknown id, a wrong key (the other end's included), or a channel removed
+   *     meanwhile
    */
-  public Optional<Channel> find(String id, String accessKey) {
+  public Optional<Channel> find(String id, String accessKey, ChannelRef.Direction direction) {
     ChannelSlot slot = channels.get(id);
-    if (slot == null || !keyMatches(slot.accessKey(), accessKey)) {
+    if (slot == null || !slot.keys().opens(direction, accessKey)) {
       return Optional.empty();
     }
     return Optional.ofNullable(slot.open());
-  }
-
-  /** Compares keys in constant time, so the comparison does not reveal how much matched. */
-  private static boolean keyMatches(String expected, String given) {
-    return MessageDigest.isEqual(
-        expected.getBytes(StandardCharsets.UTF_8), given.getBytes(StandardCharsets.UTF_8));
   }
 
   /**

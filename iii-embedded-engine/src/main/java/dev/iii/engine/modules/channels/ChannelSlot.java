@@ -5,9 +5,10 @@ import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A registered channel id with its access key: the channel itself, or a reservation for one that is
- * built only when somebody first opens an end. Refs can be handed out for a reservation at the cost
- * of an id and a key; an HTTP request gives its function two refs that are mostly never used.
+ * A registered channel id with its access keys (one per end, {@link ChannelKeys}): the channel
+ * itself, or a reservation for one that is built only when somebody first opens an end. Refs can be
+ * handed out for a reservation at the cost of an id and two keys; an HTTP request gives its
+ * function two refs that are mostly never used.
  *
  * <p>Thread-safe: opening and removing are serialised on this object, so the channel is built at
  * most once, its {@code onOpen} action runs before anybody else can take an end, and a removed
@@ -16,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 public final class ChannelSlot {
 
   private final String id;
-  private final String accessKey;
+  private final ChannelKeys keys;
   private final int bufferSize;
   private final long createdAtMs;
   private final Consumer<ChannelSlot> onFinished;
@@ -30,13 +31,13 @@ public final class ChannelSlot {
 
   ChannelSlot(
       String id,
-      String accessKey,
+      ChannelKeys keys,
       int bufferSize,
       long createdAtMs,
       Consumer<ChannelSlot> onFinished,
       @Nullable Consumer<Channel> onOpen) {
     this.id = id;
-    this.accessKey = accessKey;
+    this.keys = keys;
     this.bufferSize = bufferSize;
     this.createdAtMs = createdAtMs;
     this.onFinished = onFinished;
@@ -48,13 +49,13 @@ public final class ChannelSlot {
     return id;
   }
 
-  /** A ref to one end, to hand to a worker (both ends share the id and the key). */
+  /** A ref to one end, to hand to a worker: the channel id and that end's own key. */
   public ChannelRef ref(ChannelRef.Direction direction) {
-    return new ChannelRef(id, accessKey, direction);
+    return new ChannelRef(id, keys.of(direction), direction);
   }
 
-  String accessKey() {
-    return accessKey;
+  ChannelKeys keys() {
+    return keys;
   }
 
   long createdAtMs() {
@@ -73,7 +74,7 @@ public final class ChannelSlot {
     }
     Channel built = channel;
     if (built == null) {
-      built = new Channel(id, accessKey, bufferSize, createdAtMs, done -> onFinished.accept(this));
+      built = new Channel(id, keys, bufferSize, createdAtMs, done -> onFinished.accept(this));
       channel = built;
       Consumer<Channel> action = onOpen;
       onOpen = null;

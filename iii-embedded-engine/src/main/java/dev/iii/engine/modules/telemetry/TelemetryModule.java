@@ -6,8 +6,8 @@ import dev.iii.engine.modules.ModuleContext;
 /**
  * The SDKs' telemetry ({@code iii-observability} in the official engine): the binary frames they
  * send on the worker socket and on {@code /otel} go to one bounded {@link TelemetryStore}, which
- * keeps recent log records and each worker's latest gauges and forgets a worker's gauges when it
- * disconnects.
+ * keeps recent log records (by count and bytes) and each connected worker's latest gauges, and
+ * forgets a worker's gauges when it disconnects.
  *
  * <p>Thread-safe: the store is; the module itself only wires it.
  */
@@ -24,13 +24,16 @@ public final class TelemetryModule implements EngineModule {
 
   /**
    * @param retainedLogRecords how many log records are kept (the oldest go first)
+   * @param retainedLogBytes how many bytes of log records are kept ({@code
+   *     limits.max_telemetry_log_bytes})
    */
-  public TelemetryModule(int retainedLogRecords) {
-    this.store = new TelemetryStore(retainedLogRecords);
+  public TelemetryModule(int retainedLogRecords, long retainedLogBytes) {
+    this.store = new TelemetryStore(retainedLogRecords, retainedLogBytes);
   }
 
   @Override
   public void start(ModuleContext context) {
+    store.connectedWorkers(id -> context.workers().get(id).isPresent());
     context.messages().onDisconnect(worker -> store.forgetWorker(worker.id()));
   }
 

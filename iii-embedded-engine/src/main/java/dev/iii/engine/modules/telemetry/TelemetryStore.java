@@ -1,40 +1,49 @@
 package dev.iii.engine.modules.telemetry;
 
+import dev.iii.engine.support.RateLimitedLog;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Accepts the SDKs' binary telemetry frames ({@code OTLP}, {@code MTRC}, {@code LOGS} followed by
- * OTLP JSON). It keeps the most recent log records and, per worker, the latest value of each worker
- * gauge (read back as {@code latest_metrics}), for at most {@link #MAX_TRACKED_WORKERS} worker ids;
- * spans are accepted and dropped. A bad frame is logged at debug level and never affects the
- * connection.
+ * OTLP JSON), in bounded memory whatever a sender does:
  *
- * <p>Thread-safe: frames arrive on any connection's event loop; the log records are guarded by this
- * object's monitor, the gauges live in concurrent maps.
+ * <ul>
+ *   <li>log records: the most recent ones, at most a count and a byte budget ({@code
+ *       limits.max_telemetry_log_bytes}) of their JSON, the oldest evicted first; a single record
+ *       larger than the budget is dropped with a rate-limited WARN ({@link RetainedLogs});
+ *   <li>worker gauges: the latest value of each, read back as {@code latest_metrics}, kept only for
+ *       connected workers and forgotten when they disconnect, at most {@link #MAX_GAUGE_SERIES}
+ *       series ({@link WorkerGauges});
+ *   <li>spans: accepted and dropped.
+ * </ul>
+ *
+ * A malformed frame is logged at debug level and never affects the connection.
+ *
+ * <p>Concurrency: frames arrive on any connection's event loop and are parsed there without a lock;
+ * the log records and the gauges each sit behind their own monitor, held only to update a
+ * collection.
  */
 public final class TelemetryStore implements Consumer<byte[]> {
 
   private static final Logger log = LoggerFactory.getLogger(TelemetryStore.class);
 
-  private final JsonMapper mapper = JsonMapper.builder().build();
-  private final int capacity;
-  private final Deque<JsonNode> logRecords = new ArrayDeque<>();
-  private final Map<String, Map<String, Point>> gaugesByWorker = new ConcurrentHashMap<>();
+  /** At most this many (worker, gauge) series are kept at once. */
+  static final int MAX_GAUGE_SERIES = 10_000;
 
   /** The worker gauges the official engine reads, with their {@code latest_metrics} field names. */
   private static final Map<String, String> WORKER_GAUGES =
@@ -49,41 +58,43 @@ public final class TelemetryStore implements Consumer<byte[]> {
           "iii.worker.event_loop.lag_ms", "event_loop_lag_ms",
           "iii.worker.uptime_seconds", "uptime_seconds");
 
-  /** The {@code latest_metrics} fields, in the official engine's order. */
-  private static final List<String> METRIC_FIELDS =
-      List.of(
-          "memory_heap_used",
-          "memory_heap_total",
-          "memory_rss",
-          "memory_external",
-          "cpu_user_micros",
-          "cpu_system_micros",
-          "cpu_percent",
-          "event_loop_lag_ms",
-          "uptime_seconds");
-
-  /** Fields reported as floating point; the others are truncated to integers. */
-  private static final Set<String> FLOAT_FIELDS = Set.of("cpu_percent", "event_loop_lag_ms");
-
-  /** Gauges are kept for at most this many worker ids; frames naming more are ignored. */
-  static final int MAX_TRACKED_WORKERS = 10_000;
-
-  /** Points older than this are not reported as latest. */
-  private static final long METRICS_LOOKBACK_MS = 120_000;
-
-  private record Point(double value, long timeMs) {}
+  /** Where the log records sit in an OTLP logs document. */
+  private static final List<String> LOG_RECORD_PATH =
+      List.of("resourceLogs", "scopeLogs", "logRecords");
 
   private static final int PREFIX_LENGTH = 4;
   private static final byte[] METRICS_PREFIX = "MTRC".getBytes(StandardCharsets.US_ASCII);
   private static final byte[] LOGS_PREFIX = "LOGS".getBytes(StandardCharsets.US_ASCII);
+
+  private final JsonMapper mapper = JsonMapper.builder().build();
+  private final RateLimitedLog warnings = new RateLimitedLog(log, Duration.ofMinutes(1));
+  private final RetainedLogs logRecords;
+  private final WorkerGauges gauges;
+
+  /**
+   * @param maxLogRecords how many log records are kept
+   * @param maxLogBytes how many bytes of log record JSON are kept
+   */
+  public TelemetryStore(int maxLogRecords, long maxLogBytes) {
+    this(maxLogRecords, maxLogBytes, MAX_GAUGE_SERIES);
+  }
+
+  TelemetryStore(int maxLogRecords, long maxLogBytes, int maxGaugeSeries) {
+    this.logRecords = new RetainedLogs(maxLogRecords, maxLogBytes);
+    this.gauges = new WorkerGauges(maxGaugeSeries);
+  }
 
   private static boolean hasPrefix(byte[] frame, byte[] prefix) {
     return frame.length >= PREFIX_LENGTH
         && Arrays.equals(frame, 0, PREFIX_LENGTH, prefix, 0, PREFIX_LENGTH);
   }
 
-  public TelemetryStore(int capacity) {
-    this.capacity = capacity;
+  /**
+   * Tells which worker ids are connected: gauges are kept only for those (none until this is
+   * called). The telemetry module passes the engine's worker registry.
+   */
+  public void connectedWorkers(Predicate<String> connected) {
+    gauges.connectedWorkers(connected);
   }
 
   @Override
@@ -93,20 +104,14 @@ public final class TelemetryStore implements Consumer<byte[]> {
       return; // OTLP spans are accepted and dropped
     }
     try {
-      JsonNode document = mapper.readTree(frame, PREFIX_LENGTH, frame.length - PREFIX_LENGTH);
       if (metrics) {
-        readMetrics(document);
-        return;
-      }
-      for (JsonNode resourceLogs : document.path("resourceLogs")) {
-        for (JsonNode scopeLogs : resourceLogs.path("scopeLogs")) {
-          for (JsonNode record : scopeLogs.path("logRecords")) {
-            add(record);
-          }
-        }
+        readMetrics(mapper.readTree(frame, PREFIX_LENGTH, frame.length - PREFIX_LENGTH));
+      } else {
+        readLogs(frame);
       }
     } catch (JacksonException e) {
-      log.debug("Dropped a malformed LOGS frame: {}", e.getOriginalMessage());
+      log.debug(
+          "Dropped a malformed {} frame: {}", metrics ? "MTRC" : "LOGS", e.getOriginalMessage());
     }
   }
 
@@ -116,36 +121,97 @@ public final class TelemetryStore implements Consumer<byte[]> {
    * Double}), or {@code null} when there are none.
    */
   public @Nullable Map<String, Object> latestMetrics(String workerId, @Nullable String runtime) {
-    Map<String, Point> gauges = gaugesByWorker.get(workerId);
-    if (gauges == null) {
-      return null;
-    }
-    long oldest = System.currentTimeMillis() - METRICS_LOOKBACK_MS;
-    Map<String, Object> out = new LinkedHashMap<>();
-    long newest = Long.MIN_VALUE;
-    for (String field : METRIC_FIELDS) {
-      Point point = gauges.get(field);
-      if (point == null || point.timeMs() < oldest) {
-        continue;
-      }
-      if (FLOAT_FIELDS.contains(field)) {
-        out.put(field, point.value());
-      } else {
-        out.put(field, (long) point.value());
-      }
-      newest = Math.max(newest, point.timeMs());
-    }
-    if (out.isEmpty()) {
-      return null;
-    }
-    out.put("timestamp_ms", newest);
-    out.put("runtime", runtime == null ? "unknown" : runtime);
-    return out;
+    return gauges.latest(workerId, runtime, System.currentTimeMillis());
   }
 
   /** Forgets a disconnected worker's gauges. */
   public void forgetWorker(String workerId) {
-    gaugesByWorker.remove(workerId);
+    gauges.forget(workerId);
+  }
+
+  /** The retained log records, oldest first (OTLP JSON {@code logRecord} objects). */
+  public List<JsonNode> recentLogRecords() {
+    List<JsonNode> out = new ArrayList<>();
+    for (byte[] record : logRecords.snapshot()) {
+      out.add(mapper.readTree(record));
+    }
+    return out;
+  }
+
+  /** Bytes of log record JSON retained now. */
+  long retainedLogBytes() {
+    return logRecords.bytes();
+  }
+
+  /** Log records retained now. */
+  int retainedLogCount() {
+    return logRecords.count();
+  }
+
+  /** (worker, gauge) series kept now. */
+  int gaugeSeriesCount() {
+    return gauges.seriesCount();
+  }
+
+  /**
+   * Keeps the log records of an OTLP logs document, read as a stream: each record is kept as the
+   * bytes it arrived as, without building a tree, and only once the whole document proved valid.
+   */
+  private void readLogs(byte[] frame) {
+    List<int[]> slices = new ArrayList<>();
+    try (JsonParser parser =
+        mapper.createParser(frame, PREFIX_LENGTH, frame.length - PREFIX_LENGTH)) {
+      if (parser.nextToken() == JsonToken.START_OBJECT) {
+        collectRecords(parser, 0, slices);
+      }
+      while (parser.nextToken() != null) {
+        // read to the end: trailing garbage makes the document invalid, as a tree parse would
+      }
+    }
+    for (int[] slice : slices) {
+      int length = slice[1] - slice[0];
+      if (length > logRecords.maxBytes()) {
+        warnings.warn(
+            "oversized log record",
+            "Dropped an SDK log record of {} bytes: larger than limits max_telemetry_log_bytes"
+                + " ({} bytes)",
+            length,
+            logRecords.maxBytes());
+        continue;
+      }
+      logRecords.add(Arrays.copyOfRange(frame, slice[0], slice[1]));
+    }
+  }
+
+  /**
+   * Walks the object the parser has just entered along {@link #LOG_RECORD_PATH}, skipping
+   * everything else, and notes where each record object starts and ends in the frame.
+   */
+  private static void collectRecords(JsonParser parser, int depth, List<int[]> slices) {
+    String wanted = LOG_RECORD_PATH.get(depth);
+    while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+      String name = parser.currentName();
+      JsonToken value = parser.nextToken();
+      if (!wanted.equals(name) || value != JsonToken.START_ARRAY) {
+        parser.skipChildren();
+        continue;
+      }
+      for (JsonToken element = parser.nextToken();
+          element != JsonToken.END_ARRAY;
+          element = parser.nextToken()) {
+        if (element != JsonToken.START_OBJECT) {
+          parser.skipChildren();
+        } else if (depth + 1 < LOG_RECORD_PATH.size()) {
+          collectRecords(parser, depth + 1, slices);
+        } else {
+          // Offsets count from the start of the parsed range, just past the prefix.
+          long start = parser.currentTokenLocation().getByteOffset() + PREFIX_LENGTH;
+          parser.skipChildren();
+          long end = parser.currentLocation().getByteOffset() + PREFIX_LENGTH;
+          slices.add(new int[] {(int) start, (int) end});
+        }
+      }
+    }
   }
 
   private void readMetrics(JsonNode document) {
@@ -185,26 +251,6 @@ public final class TelemetryStore implements Consumer<byte[]> {
       return;
     }
     long timeMs = timeNanos == 0 ? System.currentTimeMillis() : timeNanos / 1_000_000;
-    if (gaugesByWorker.size() >= MAX_TRACKED_WORKERS && !gaugesByWorker.containsKey(workerId)) {
-      return; // bounded: ids of workers that never disconnect here cannot pile up
-    }
-    gaugesByWorker
-        .computeIfAbsent(workerId, id -> new ConcurrentHashMap<>())
-        .merge(
-            field,
-            new Point(number, timeMs),
-            (old, next) -> next.timeMs() >= old.timeMs() ? next : old);
-  }
-
-  /** The retained log records, oldest first (OTLP JSON {@code logRecord} objects). */
-  public synchronized List<JsonNode> recentLogRecords() {
-    return List.copyOf(logRecords);
-  }
-
-  private synchronized void add(JsonNode record) {
-    if (logRecords.size() == capacity) {
-      logRecords.removeFirst();
-    }
-    logRecords.addLast(record);
+    gauges.record(workerId, field, number, timeMs);
   }
 }

@@ -162,7 +162,7 @@ final class WorkerBuiltins {
     ChannelRef writer = channel.ref(ChannelRef.Direction.WRITE);
     ObjectNode out = JsonNodeFactory.instance.objectNode();
     out.set("writer", Listings.tree(writer));
-    out.set("reader", Listings.tree(writer.withDirection(ChannelRef.Direction.READ)));
+    out.set("reader", Listings.tree(channel.ref(ChannelRef.Direction.READ)));
     return CompletableFuture.completedFuture(out);
   }
 }
