@@ -19,7 +19,7 @@ import org.jspecify.annotations.Nullable;
  * EngineConfig#development()}); with it, the file in the official engine's format ({@link
  * EngineConfigLoader}). Options given on the command line override the file; {@code --host} binds
  * every listener whose settings in the file name no host of their own. Prints one line with the
- * addresses it is bound to when ready ({@link #readyLine}); stops cleanly on SIGTERM or SIGINT.
+ * addresses it is bound to when ready; stops cleanly on SIGTERM or SIGINT.
  */
 public final class EngineMain {
 

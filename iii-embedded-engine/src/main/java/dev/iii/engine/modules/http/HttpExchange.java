@@ -216,7 +216,12 @@ final class HttpExchange {
               channel.takeWriter().orElseThrow(),
               route,
               limit,
-              () -> decision.complete(HttpErrors.payloadTooLarge(limit))));
+              () -> {
+                // Answered already (the function did not wait for its body): nothing to refuse.
+                if (!decision.isDone()) {
+                  decision.complete(HttpErrors.payloadTooLarge(limit));
+                }
+              }));
     }
     checkCondition(HttpRequestMapper.nullNode());
   }
