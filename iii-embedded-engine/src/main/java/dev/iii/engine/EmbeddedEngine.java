@@ -175,7 +175,7 @@ public final class EmbeddedEngine implements AutoCloseable {
           new EngineServer(
               config.host(),
               config.port(),
-              restApi == null ? null : restApi.host() != null ? restApi.host() : config.host(),
+              httpBindHost(config),
               restApi == null ? -1 : restApi.port(),
               router,
               telemetry.store(),
@@ -189,25 +189,56 @@ public final class EmbeddedEngine implements AutoCloseable {
     scheduler = executor;
     log.info(
         "iii engine listening on {}{}",
-        wsUrl(),
+        listenUrl(),
         restApi == null ? " (no REST API module)" : " (HTTP " + httpUrl() + ")");
     return this;
   }
 
-  /** The worker WebSocket URL, e.g. {@code ws://127.0.0.1:49134}. */
+  /**
+   * The worker WebSocket URL to connect to, e.g. {@code ws://127.0.0.1:49134}: an engine bound to
+   * every interface is reached on {@code 127.0.0.1}. {@link #host()} tells where it is bound.
+   */
   public String wsUrl() {
-    return "ws://" + urlHost() + ":" + port();
+    return "ws://" + connectHost(config.host()) + ":" + port();
+  }
+
+  /** Where the worker listener is bound, e.g. {@code ws://0.0.0.0:49134}. */
+  String listenUrl() {
+    return listenUrl(config.host(), port());
+  }
+
+  /** The URL of a worker listener bound to {@code host} and {@code port}, as bound. */
+  static String listenUrl(String host, int port) {
+    return "ws://" + urlHost(host) + ":" + port;
+  }
+
+  /** The URL of an HTTP listener bound to {@code host} and {@code port}, as bound. */
+  static String httpUrl(String host, int port) {
+    return "http://" + urlHost(host) + ":" + port;
   }
 
   /**
-   * The base URL of the HTTP port, e.g. {@code http://127.0.0.1:3111}.
+   * The base URL of the HTTP port, with the address it is bound to, e.g. {@code
+   * http://127.0.0.1:3111}; {@code http://0.0.0.0:3111} when it listens on every interface.
    *
    * @throws IllegalStateException when the REST API module is not loaded
    */
   public String httpUrl() {
+    int httpPort = httpPort();
+    return httpUrl(Objects.requireNonNull(httpBindHost(config)), httpPort);
+  }
+
+  /**
+   * Where the HTTP port binds: the REST API's own host when its settings name one (a config file's
+   * {@code iii-http} {@code host}), else the engine's host; {@code null} without the REST API.
+   */
+  static @Nullable String httpBindHost(EngineConfig config) {
     RestApiConfig restApi = config.restApi();
-    String host = restApi != null && restApi.host() != null ? restApi.host() : config.host();
-    return "http://" + urlHost(host) + ":" + httpPort();
+    if (restApi == null) {
+      return null;
+    }
+    String own = restApi.host();
+    return own != null ? own : config.host();
   }
 
   /** The bound worker port. */
@@ -228,7 +259,7 @@ public final class EmbeddedEngine implements AutoCloseable {
     return port;
   }
 
-  /** The host the engine binds to. */
+  /** The host the worker listener binds to (and the HTTP port, unless the REST API names one). */
   public String host() {
     return config.host();
   }
@@ -297,13 +328,19 @@ public final class EmbeddedEngine implements AutoCloseable {
     void install(EngineModule module, String name, String description, boolean internal);
   }
 
-  private String urlHost() {
-    return urlHost(config.host());
+  /** Whether {@code host} binds every interface. */
+  static boolean isAllInterfaces(String host) {
+    return host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
   }
 
+  /** A host as an URL writes it: IPv6 literals in brackets. */
   private static String urlHost(String host) {
-    String h = host.equals("0.0.0.0") || host.equals("::") ? "127.0.0.1" : host;
-    return h.contains(":") ? "[" + h + "]" : h;
+    return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+  }
+
+  /** Where a client on this machine reaches a listener bound to {@code host}. */
+  private static String connectHost(String host) {
+    return urlHost(isAllInterfaces(host) ? "127.0.0.1" : host);
   }
 
   /** Configures an {@link EmbeddedEngine}. */

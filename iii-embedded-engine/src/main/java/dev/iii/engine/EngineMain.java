@@ -17,8 +17,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Without {@code --config} it runs the development defaults ({@link
  * EngineConfig#development()}); with it, the file in the official engine's format ({@link
- * EngineConfigLoader}). Options given on the command line override the file. Prints one line with
- * its URLs when ready; stops cleanly on SIGTERM or SIGINT.
+ * EngineConfigLoader}). Options given on the command line override the file; {@code --host} binds
+ * every listener whose settings in the file name no host of their own. Prints one line with the
+ * addresses it is bound to when ready; stops cleanly on SIGTERM or SIGINT.
  */
 public final class EngineMain {
 
@@ -115,11 +116,40 @@ public final class EngineMain {
                   stopped.countDown();
                 },
                 "iii-engine-shutdown"));
-    System.out.println(
-        "iii engine ready: workers "
-            + engine.wsUrl()
-            + (config.restApi() == null ? " | no REST API module" : " | http " + engine.httpUrl()));
+    System.out.println(readyLine(engine));
     stopped.await();
+  }
+
+  /**
+   * The line printed once the engine serves: where each listener is bound, e.g. {@code iii engine
+   * ready: workers ws://127.0.0.1:49134 | http http://127.0.0.1:3111}; a listener on every
+   * interface shows as {@code 0.0.0.0}, and the line then says so.
+   */
+  static String readyLine(EmbeddedEngine engine) {
+    EngineConfig config = engine.config();
+    return readyLine(config, engine.port(), config.restApi() == null ? -1 : engine.httpPort());
+  }
+
+  /**
+   * The ready line of an engine with {@code config} whose listeners got these ports.
+   *
+   * @param httpPort the bound HTTP port; ignored without the REST API
+   */
+  static String readyLine(EngineConfig config, int port, int httpPort) {
+    StringBuilder line =
+        new StringBuilder("iii engine ready: workers ")
+            .append(EmbeddedEngine.listenUrl(config.host(), port));
+    String httpHost = EmbeddedEngine.httpBindHost(config);
+    if (httpHost == null) {
+      line.append(" | no REST API module");
+    } else {
+      line.append(" | http ").append(EmbeddedEngine.httpUrl(httpHost, httpPort));
+    }
+    if (EmbeddedEngine.isAllInterfaces(config.host())
+        || (httpHost != null && EmbeddedEngine.isAllInterfaces(httpHost))) {
+      line.append(" (0.0.0.0 and :: listen on all interfaces)");
+    }
+    return line.toString();
   }
 
   /**

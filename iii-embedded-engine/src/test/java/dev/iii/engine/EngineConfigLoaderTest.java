@@ -149,7 +149,8 @@ class EngineConfigLoaderTest {
 
     assertThat(config.port()).as("port 0 means the default port").isEqualTo(49134);
     RestApiConfig restApi = config.restApi();
-    assertThat(restApi.host()).isEqualTo("0.0.0.0");
+    assertThat(restApi.host()).as("no host: the engine's").isNull();
+    assertThat(EmbeddedEngine.httpBindHost(config)).isEqualTo("0.0.0.0");
     assertThat(restApi.port()).isEqualTo(3111);
     assertThat(restApi.defaultTimeout()).isEqualTo(Duration.ofMillis(30_000));
     assertThat(restApi.cors()).as("no cors key: permissive").isNull();

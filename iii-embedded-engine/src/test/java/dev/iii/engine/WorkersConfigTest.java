@@ -145,7 +145,8 @@ class WorkersConfigTest {
 
     RestApiConfig restApi = config.restApi();
     assertThat(restApi.port()).isEqualTo(3111);
-    assertThat(restApi.host()).isEqualTo("0.0.0.0");
+    assertThat(restApi.host()).as("no host: the engine's").isNull();
+    assertThat(EmbeddedEngine.httpBindHost(config)).isEqualTo("0.0.0.0");
     assertThat(restApi.concurrencyRequestLimit()).as("0 is clamped, as officially").isEqualTo(1);
     assertThat(restApi.cors().allowedOrigins()).containsExactly("https://app.example");
     assertThat(restApi.middleware())

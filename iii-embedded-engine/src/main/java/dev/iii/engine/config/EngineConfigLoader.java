@@ -25,7 +25,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * workers:
  *   - name: iii-worker-manager         # worker WebSocket: port (49134), host (0.0.0.0)
  *     config: {port: 49134}
- *   - name: iii-http                   # or "http"
+ *   - name: iii-http                   # or "http"; host: the engine's unless given
  *     config: {port: 3111, host: 0.0.0.0, default_timeout: 30000, concurrency_request_limit: 1024,
  *              cors: {allowed_origins: [...], allowed_methods: [...]},
  *              middleware: [{function_id: mw::auth, phase: preHandler, priority: 0}]}
@@ -52,8 +52,10 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * <p>{@code ${VAR}} and {@code ${VAR:default}} are replaced with the environment's values first; a
  * variable that is unset and has no default is an error. As in the official engine, only the listed
  * modules run (the worker listener always does), the engine binds every interface ({@code 0.0.0.0})
- * and each module's omitted settings take the official defaults. Workers and modules this engine
- * does not implement (state, stream, queue, pubsub, observability, …) are collected in {@link
+ * unless the worker listener names a host, and each module's omitted settings take the official
+ * defaults. The REST API binds its own {@code host} when the file gives one, else the engine's host
+ * (so {@code --host} on the command line covers it too). Workers and modules this engine does not
+ * implement (state, stream, queue, pubsub, observability, …) are collected in {@link
  * EngineConfig#skippedModules()}. Unknown settings of the implemented ones are refused in the v0.22
  * format, as the official engine refuses them, and only warned about in the 0.9 format. A file that
  * loads none of the REST API, cron and HTTP functions is accepted with a warning.

@@ -32,7 +32,8 @@ final class ModuleSettings {
 
   /**
    * The REST API: {@code port}, {@code host}, {@code default_timeout}, {@code cors}, {@code
-   * concurrency_request_limit} and {@code middleware}.
+   * concurrency_request_limit} and {@code middleware}. Without a {@code host} it binds the engine's
+   * host ({@link RestApiConfig#host()} is {@code null}).
    *
    * @param where names the entry in error messages
    * @param strict refuse unknown settings rather than warn
@@ -70,7 +71,9 @@ final class ModuleSettings {
               strings(cors.path("allowed_methods"), where + " cors.allowed_methods"));
     }
     return new RestApiConfig(
-        isAbsent(host) ? EngineConfigLoader.ALL_INTERFACES : string(host, where + " host"),
+        // Absent: the engine's host (the command line's --host, the worker listener's host or the
+        // official 0.0.0.0), so that one --host governs every listener.
+        isAbsent(host) ? null : string(host, where + " host"),
         port,
         Duration.ofMillis(timeout),
         corsConfig,

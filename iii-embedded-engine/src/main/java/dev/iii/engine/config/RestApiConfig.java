@@ -10,7 +10,8 @@ import org.jspecify.annotations.Nullable;
  * The REST API ({@code iii-http} worker; {@code modules::api::RestApiModule} in 0.9): serves {@code
  * http} triggers.
  *
- * @param host the address to bind; {@code null} binds the engine's host
+ * @param host the address to bind; {@code null} (the default, and a config file without {@code
+ *     host}) binds the engine's host
  * @param port the HTTP port (3111; 0 picks a free port)
  * @param defaultTimeout how long a request may wait for its response headers before a 504 (30 s);
  *     also each middleware call's limit
@@ -54,6 +55,12 @@ public record RestApiConfig(
   /** Port 3111, 30 s timeout, permissive CORS, 1024 concurrent requests, no middleware. */
   public static RestApiConfig defaults() {
     return new RestApiConfig(null, DEFAULT_PORT, Duration.ofMillis(30_000), null, 1024);
+  }
+
+  /** The same settings on another host ({@code null}: the engine's host). */
+  public RestApiConfig withHost(@Nullable String value) {
+    return new RestApiConfig(
+        value, port, defaultTimeout, cors, concurrencyRequestLimit, middleware);
   }
 
   /** The same settings on another port. */

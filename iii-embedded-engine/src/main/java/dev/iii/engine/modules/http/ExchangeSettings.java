@@ -12,7 +12,7 @@ import java.util.List;
  * @param timeout how long a request may take until its response is decided (504 after)
  * @param middleware calls middleware functions
  * @param globalMiddleware the configured middleware run before every route's, in order
- * @param jsonBodyLimit the largest JSON body read into memory, in bytes
+ * @param bodyLimit the largest request body, in bytes ({@code limits.max_request_body_bytes})
  */
 record ExchangeSettings(
     ModuleContext context,
@@ -20,7 +20,7 @@ record ExchangeSettings(
     Duration timeout,
     HttpMiddleware middleware,
     List<String> globalMiddleware,
-    int jsonBodyLimit) {
+    int bodyLimit) {
 
   ExchangeSettings {
     globalMiddleware = List.copyOf(globalMiddleware);

@@ -1,8 +1,13 @@
 package dev.iii.engine.modules.http;
 
 import dev.iii.engine.registry.InvocationError;
+import dev.iii.engine.support.RateLimitedLog;
 import io.netty.handler.codec.http.DefaultHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
@@ -15,11 +20,16 @@ import tools.jackson.databind.node.ObjectNode;
 /**
  * The errors the engine itself answers HTTP requests with, in the official envelope {@code
  * {"error":{"code","message","error_id"?}}} ({@code error_id} only on 5xx, to find the log line).
- * Keys are written in sorted order, as the official engine's JSON maps write them. Stateless.
+ * Keys are written in sorted order, as the official engine's JSON maps write them.
+ *
+ * <p>Concurrency: stateless but for the rate-limited log of refusals, which is lock-free.
  */
 final class HttpErrors {
 
   private static final Logger log = LoggerFactory.getLogger(HttpErrors.class);
+
+  /** Refusals any client can provoke at will: one WARN line per cause per interval. */
+  private static final RateLimitedLog refusals = new RateLimitedLog(log, Duration.ofSeconds(10));
 
   /** The code and message of an engine failure whose details are not the caller's business. */
   static final String INTERNAL_CODE = "INTERNAL_ERROR";
@@ -54,15 +64,51 @@ final class HttpErrors {
   }
 
   /**
-   * 413 when a JSON body is larger than the engine holds in memory (the official engine has no
-   * limit; this one refuses rather than buffer without bound).
+   * 413 when a request body is larger than {@code limits.max_request_body_bytes} (the official
+   * engine has no limit; this one refuses rather than buffer without bound). The connection is
+   * closed: the rest of the body is never read.
    */
   static HttpOutcome payloadTooLarge(long limit) {
+    refusals.warn(
+        "body too large",
+        "HTTP request refused with 413: its body is larger than {} bytes"
+            + " (limits.max_request_body_bytes)",
+        limit);
     return envelope(
         HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE,
         "PAYLOAD_TOO_LARGE",
         "Request body is larger than " + limit + " bytes",
         null,
+        false,
+        true);
+  }
+
+  /**
+   * 400 for a request head that could be read two ways (framing) or lacks its {@code Host}. The
+   * connection is closed, since what follows on it cannot be trusted to be a request.
+   */
+  static HttpOutcome badFraming(String reason) {
+    refusals.warn("bad request head", "HTTP request refused with 400: {}", reason);
+    return envelope(
+        HttpResponseStatus.BAD_REQUEST, "BAD_REQUEST", "Bad request: " + reason, null, false, true);
+  }
+
+  /**
+   * 400 for an {@code application/json} body that does not parse (the official engine passes such a
+   * body on as {@code null}; this one says so instead: see the package documentation).
+   */
+  static HttpOutcome invalidJson(String message) {
+    return envelope(HttpResponseStatus.BAD_REQUEST, "INVALID_JSON", message, null, false, false);
+  }
+
+  /** 400 for a path parameter that does not decode to text. */
+  static HttpOutcome invalidPathParameter(String message) {
+    return envelope(
+        HttpResponseStatus.BAD_REQUEST,
+        "INVALID_PATH_PARAMETER",
+        "Bad request: " + message,
+        null,
+        false,
         false);
   }
 
@@ -120,6 +166,19 @@ final class HttpErrors {
       String message,
       @Nullable String errorId,
       boolean skipped) {
+    return envelope(status, code, message, errorId, skipped, false);
+  }
+
+  /**
+   * @param close whether the connection is closed after the response ({@code connection: close})
+   */
+  private static HttpOutcome envelope(
+      HttpResponseStatus status,
+      String code,
+      String message,
+      @Nullable String errorId,
+      boolean skipped,
+      boolean close) {
     ObjectNode body = JsonNodeFactory.instance.objectNode();
     ObjectNode error = body.putObject("error");
     error.put("code", code);
@@ -130,8 +189,11 @@ final class HttpErrors {
     if (skipped) {
       body.put("skipped", true);
     }
-    return HttpResultMapper.json(
-        status, new DefaultHttpHeaders(), HttpRequestMapper.MAPPER.writeValueAsBytes(body));
+    HttpHeaders headers = new DefaultHttpHeaders();
+    if (close) {
+      headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
+    }
+    return HttpResultMapper.json(status, headers, HttpRequestMapper.MAPPER.writeValueAsBytes(body));
   }
 
   /** The official engine's error id: the low 48 bits of the Unix time in nanoseconds, in hex. */

@@ -4,9 +4,11 @@ import dev.iii.engine.modules.ModuleContext;
 import dev.iii.engine.modules.channels.Channel;
 import dev.iii.engine.modules.channels.ChannelRegistry;
 import dev.iii.engine.modules.channels.ChannelSlot;
+import dev.iii.engine.support.RateLimitedLog;
 import dev.iii.protocol.ChannelRef;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -45,6 +47,9 @@ import tools.jackson.databind.node.ObjectNode;
 final class HttpExchange {
 
   private static final Logger log = LoggerFactory.getLogger(HttpExchange.class);
+
+  /** A client can time out requests at will: one line per interval. */
+  private static final RateLimitedLog timeouts = new RateLimitedLog(log, Duration.ofSeconds(10));
 
   /** Items a request's channels buffer, as in the official engine. */
   private static final int CHANNEL_BUFFER = 64;
@@ -93,6 +98,9 @@ final class HttpExchange {
     HttpRequestMapper.Parts requestParts;
     try {
       requestParts = HttpRequestMapper.parts(request, uri, found);
+    } catch (RequestChecks.BadPathParameter e) {
+      requestParts = null;
+      decision.complete(HttpErrors.invalidPathParameter(e.reason()));
     } catch (IllegalArgumentException e) {
       // Netty decodes the query lazily; a malformed one is refused before any stage runs, as the
       // official engine's query extractor does.
@@ -127,7 +135,8 @@ final class HttpExchange {
 
   private void timeOut() {
     if (decision.complete(new HttpOutcome.TimedOut())) {
-      log.warn(
+      timeouts.warn(
+          "response timeout",
           "HTTP {} {} (trigger {}): no response from {} within {} ms, sent 504",
           route.method(),
           route.apiPath(),
@@ -175,12 +184,19 @@ final class HttpExchange {
   private void readBody() {
     if (HttpRequestMapper.isJson(request)) {
       work.add(
-          HttpRequestMapper.readWhole(request, settings.jsonBodyLimit())
+          HttpRequestMapper.readWhole(request, settings.bodyLimit())
               .defaultIfEmpty(NO_BODY)
               .subscribe(
                   bytes -> {
                     wholeBody = bytes;
-                    guarded(() -> checkCondition(HttpRequestMapper.parseBody(bytes)));
+                    JsonNode body;
+                    try {
+                      body = HttpRequestMapper.parseBody(bytes);
+                    } catch (HttpRequestMapper.InvalidBody e) {
+                      decision.complete(HttpErrors.invalidJson(e.reason()));
+                      return;
+                    }
+                    guarded(() -> checkCondition(body));
                   },
                   this::bodyFailed));
       return;
@@ -193,14 +209,26 @@ final class HttpExchange {
         forgetChannels(); // decided meanwhile: whoever forgot the channels may have missed it
         return;
       }
-      work.add(HttpRequestMapper.pumpBody(request, channel.takeWriter().orElseThrow(), route));
+      int limit = settings.bodyLimit();
+      work.add(
+          HttpRequestMapper.pumpBody(
+              request,
+              channel.takeWriter().orElseThrow(),
+              route,
+              limit,
+              () -> {
+                // Answered already (the function did not wait for its body): nothing to refuse.
+                if (!decision.isDone()) {
+                  decision.complete(HttpErrors.payloadTooLarge(limit));
+                }
+              }));
     }
     checkCondition(HttpRequestMapper.nullNode());
   }
 
   private void bodyFailed(Throwable error) {
     if (error instanceof HttpRequestMapper.BodyTooLarge) {
-      decision.complete(HttpErrors.payloadTooLarge(settings.jsonBodyLimit()));
+      decision.complete(HttpErrors.payloadTooLarge(settings.bodyLimit()));
     } else {
       decision.complete(HttpErrors.failed(route, "reading the request body", error));
     }

@@ -2,6 +2,7 @@ package dev.iii.engine.modules.http;
 
 import dev.iii.engine.config.RestApiConfig;
 import dev.iii.engine.router.InvocationRouter;
+import dev.iii.engine.support.RateLimitedLog;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -32,6 +33,9 @@ final class HttpMiddleware {
   static final String PRE_HANDLER = RestApiConfig.MiddlewareConfig.PRE_HANDLER;
 
   private static final Logger log = LoggerFactory.getLogger(HttpMiddleware.class);
+
+  /** Every request runs the middleware: its misbehaviour is written once per interval. */
+  private static final RateLimitedLog warnings = new RateLimitedLog(log, Duration.ofSeconds(10));
 
   private final InvocationRouter invocations;
   private final Duration timeout;
@@ -95,7 +99,8 @@ final class HttpMiddleware {
       return HttpErrors.failed(route, "middleware " + functionId, failure);
     }
     if (result == null || result.isNull()) {
-      log.warn("Middleware {} returned no result; continuing", functionId);
+      warnings.warn(
+          "middleware without result", "Middleware {} returned no result; continuing", functionId);
       return null;
     }
     String action = result.path("action").isString() ? result.path("action").asString() : null;
@@ -103,8 +108,11 @@ final class HttpMiddleware {
       return HttpResultMapper.respond(result.path("response"));
     }
     if (!"continue".equals(action)) {
-      log.warn(
-          "Middleware {} returned invalid action {}; treating as continue", functionId, action);
+      warnings.warn(
+          "middleware invalid action",
+          "Middleware {} returned invalid action {}; treating as continue",
+          functionId,
+          String.valueOf(action));
     }
     return null;
   }

@@ -17,6 +17,10 @@ import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.StreamReadConstraints;
+import tools.jackson.core.TokenStreamLocation;
+import tools.jackson.core.exc.StreamConstraintsException;
+import tools.jackson.core.json.JsonFactory;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,6 +36,24 @@ final class HttpRequestMapper {
   /** Reads request bodies and control messages; a value followed by more text is not JSON. */
   static final JsonMapper MAPPER =
       JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).build();
+
+  /**
+   * How deep a JSON body may nest: the codec's limit ({@link
+   * StreamReadConstraints#DEFAULT_MAX_DEPTH}, which the SDKs' Jackson-based decoders share) less
+   * the two levels of the message around it ({@code invokefunction} → {@code data} → {@code body}),
+   * so that every worker can decode the invocation that carries it.
+   */
+  static final int MAX_BODY_DEPTH = StreamReadConstraints.DEFAULT_MAX_DEPTH - 2;
+
+  /** Reads JSON request bodies: {@link #MAPPER}'s rules plus {@link #MAX_BODY_DEPTH}. */
+  private static final JsonMapper BODY_MAPPER =
+      JsonMapper.builder(
+              JsonFactory.builder()
+                  .streamReadConstraints(
+                      StreamReadConstraints.builder().maxNestingDepth(MAX_BODY_DEPTH).build())
+                  .build())
+          .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+          .build();
 
   private static final Logger log = LoggerFactory.getLogger(HttpRequestMapper.class);
   private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
@@ -64,11 +86,15 @@ final class HttpRequestMapper {
    * The parts of a request every stage sees: {@code query_params} (the last value of a repeated
    * name), {@code path_params} and {@code headers} (lower-case names, values that are not visible
    * ASCII as empty strings).
-   *
-   * @throws IllegalArgumentException when the query string is malformed (Netty decodes it lazily)
    */
   record Parts(ObjectNode queryParams, ObjectNode pathParams, ObjectNode headers) {}
 
+  /**
+   * Reads the parts of a request.
+   *
+   * @throws RequestChecks.BadPathParameter when a path parameter does not decode to text
+   * @throws IllegalArgumentException when the query string is malformed (Netty decodes it lazily)
+   */
   static Parts parts(HttpServerRequest request, QueryStringDecoder uri, RouteTable.Found found) {
     ObjectNode query = JSON.objectNode();
     for (Map.Entry<String, List<String>> parameter : uri.parameters().entrySet()) {
@@ -76,7 +102,9 @@ final class HttpRequestMapper {
       query.put(parameter.getKey(), values.isEmpty() ? "" : values.get(values.size() - 1));
     }
     ObjectNode pathParams = JSON.objectNode();
-    found.pathParams().forEach(pathParams::put);
+    found
+        .pathParams()
+        .forEach((name, raw) -> pathParams.put(name, RequestChecks.decodePathParameter(raw)));
     ObjectNode headers = JSON.objectNode();
     for (Map.Entry<String, String> header : request.requestHeaders()) {
       headers.put(
@@ -150,19 +178,41 @@ final class HttpRequestMapper {
 
   /**
    * Streams a non-JSON request body into its channel, one binary item per received chunk, then
-   * closes it. One chunk at a time: a full channel stops reading from the connection.
+   * closes it. One chunk at a time: a full channel stops reading from the connection. Past {@code
+   * limit} bytes it stops reading, closes the channel (as the official engine does when a body
+   * breaks off) and calls {@code tooLarge}.
    */
-  static Disposable pumpBody(HttpServerRequest request, ChannelWriterEnd writer, HttpRoute route) {
+  static Disposable pumpBody(
+      HttpServerRequest request,
+      ChannelWriterEnd writer,
+      HttpRoute route,
+      int limit,
+      Runnable tooLarge) {
+    long[] received = {0};
     return request
         .receive()
         .asByteArray()
         .filter(bytes -> bytes.length > 0)
-        .concatMap(bytes -> writer.write(ChannelItem.binary(bytes)), 1)
+        .handle(
+            (bytes, sink) -> {
+              received[0] += bytes.length;
+              if (received[0] > limit) {
+                sink.error(new BodyTooLarge());
+              } else {
+                sink.next(bytes);
+              }
+            })
+        .concatMap(bytes -> writer.write(ChannelItem.binary((byte[]) bytes)), 1)
         .doFinally(signal -> writer.close())
         .subscribe(
             null,
-            error ->
-                log.debug("Request body for {} stopped: {}", route.functionId(), error.toString()));
+            error -> {
+              if (error instanceof BodyTooLarge) {
+                tooLarge.run();
+              } else {
+                log.debug("Request body for {} stopped: {}", route.functionId(), error.toString());
+              }
+            });
   }
 
   /**
@@ -186,16 +236,49 @@ final class HttpRequestMapper {
     writer.close();
   }
 
-  /** A JSON body as a tree; an empty or unparsable one is {@code null}, as in the engine. */
+  /**
+   * A JSON body as a tree; an empty one is {@code null}, as in the official engine.
+   *
+   * @throws InvalidBody when it does not parse (the official engine would pass {@code null} on)
+   */
   static JsonNode parseBody(byte[] bytes) {
     if (bytes.length == 0) {
       return nullNode();
     }
+    JsonNode tree;
     try {
-      return MAPPER.readTree(bytes);
+      tree = BODY_MAPPER.readTree(bytes);
+    } catch (StreamConstraintsException e) {
+      throw new InvalidBody(
+          "Request body is not valid JSON: nested deeper than " + MAX_BODY_DEPTH + " levels");
     } catch (JacksonException e) {
-      // As in the official engine: an unparsable JSON body is simply null.
-      return nullNode();
+      TokenStreamLocation at = e.getLocation();
+      throw new InvalidBody(
+          at == null
+              ? "Request body is not valid JSON"
+              : "Request body is not valid JSON (line "
+                  + at.getLineNr()
+                  + ", column "
+                  + at.getColumnNr()
+                  + ")");
+    }
+    return tree == null || tree.isMissingNode() ? nullNode() : tree;
+  }
+
+  /** A JSON body that does not parse; the message says where, never what it contains. */
+  static final class InvalidBody extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    private final String reason;
+
+    InvalidBody(String reason) {
+      super(reason, null, false, false);
+      this.reason = reason;
+    }
+
+    /** What is wrong with the body, for the response. */
+    String reason() {
+      return reason;
     }
   }
 

@@ -1,6 +1,7 @@
 package dev.iii.engine.modules.http;
 
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import reactor.core.publisher.Mono;
@@ -24,6 +25,12 @@ final class HttpResponseWriter {
     HttpHeaders headers = response.responseHeaders();
     if (outcome instanceof HttpOutcome.Complete complete) {
       headers.add(complete.headers());
+      if (complete
+          .headers()
+          .containsValue(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE, true)) {
+        // A refusal that leaves the rest of the request unread: the connection ends with it.
+        response.keepAlive(false);
+      }
       cors.applyToResponse(request.requestHeaders(), headers);
       if (forbidsBody(complete.status())) {
         headers.remove(HttpHeaderNames.CONTENT_LENGTH);

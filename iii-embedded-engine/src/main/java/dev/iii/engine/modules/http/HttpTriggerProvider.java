@@ -4,6 +4,8 @@ import dev.iii.engine.modules.TriggerConditions;
 import dev.iii.engine.registry.InvalidTriggerException;
 import dev.iii.engine.registry.Trigger;
 import dev.iii.engine.registry.TriggerProvider;
+import dev.iii.engine.support.RateLimitedLog;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,6 +22,9 @@ final class HttpTriggerProvider implements TriggerProvider {
 
   /** The condition key of iii 0.8.3, which engines since 0.9.0 ignore. */
   private static final Logger log = LoggerFactory.getLogger(HttpTriggerProvider.class);
+
+  /** Any worker can register triggers at will: one line per interval. */
+  private static final RateLimitedLog warnings = new RateLimitedLog(log, Duration.ofSeconds(10));
 
   private final RouteTable routes;
 
@@ -39,7 +44,8 @@ final class HttpTriggerProvider implements TriggerProvider {
     String method = methodNode.isString() ? methodNode.asString().toUpperCase(Locale.ROOT) : "GET";
     if (!RouteTable.METHODS.contains(method)) {
       // As in the official engine: the trigger is kept, but serves nothing.
-      log.warn(
+      warnings.warn(
+          "unsupported http_method",
           "http trigger {} for {}: unsupported http_method {}; no route for {}",
           trigger.id(),
           trigger.functionId(),

@@ -2,7 +2,6 @@ package dev.iii.engine.modules.http;
 
 import dev.iii.engine.config.RestApiConfig;
 import dev.iii.engine.modules.ModuleContext;
-import dev.iii.protocol.Limits;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -14,30 +13,29 @@ import reactor.netty.http.server.HttpServerRequest;
 import reactor.netty.http.server.HttpServerResponse;
 
 /**
- * Serves one HTTP port: answers CORS preflights, resolves each request against the route table and
- * hands a match to an {@link HttpExchange}, within the concurrency limit; 404/405 otherwise.
- * Nothing here blocks. Thread-safe: its own state is immutable and the route table is read
- * lock-free.
+ * Serves one HTTP port: refuses request heads that fail {@link RequestChecks}, answers CORS
+ * preflights, resolves each request against the route table and hands a match to an {@link
+ * HttpExchange}, within the concurrency limit; 404/405 otherwise. Nothing here blocks. Thread-safe:
+ * its own state is immutable and the route table is read lock-free.
  */
 final class RestApiHandler {
 
-  /**
-   * The largest JSON body read into memory: the official engine has no limit, but a body this large
-   * could not travel to a worker in one message anyway ({@link Limits#MAX_FRAME_BYTES}).
-   */
-  static final int JSON_BODY_LIMIT = Limits.MAX_FRAME_BYTES;
+  /** The largest body a byte array holds: a larger configured limit is read as this. */
+  private static final int MAX_ARRAY_BYTES = Integer.MAX_VALUE - 8;
 
   private final RouteTable routes;
   private final Cors cors;
   private final HttpResponseWriter writer;
   private final RequestLimiter limiter;
   private final ExchangeSettings settings;
+  private final int bodyLimit;
 
   RestApiHandler(ModuleContext context, RouteTable routes, RestApiConfig config) {
     this.routes = routes;
     this.cors = new Cors(config.cors());
     this.writer = new HttpResponseWriter(cors);
     this.limiter = new RequestLimiter(config.concurrencyRequestLimit());
+    this.bodyLimit = (int) Math.min(context.limits().maxRequestBodyBytes(), (long) MAX_ARRAY_BYTES);
     List<String> global = new ArrayList<>();
     for (RestApiConfig.MiddlewareConfig middleware : config.middleware()) {
       // Only this phase exists in the official engine; others are never run.
@@ -52,11 +50,15 @@ final class RestApiHandler {
             config.defaultTimeout(),
             new HttpMiddleware(context.invocations(), config.defaultTimeout()),
             global,
-            JSON_BODY_LIMIT);
+            bodyLimit);
   }
 
   /** Answers one request on the HTTP port. */
   Mono<Void> handle(HttpServerRequest request, HttpServerResponse response) {
+    HttpOutcome refused = RequestChecks.refusal(request, bodyLimit);
+    if (refused != null) {
+      return writer.send(request, response, refused);
+    }
     if (request.method().equals(HttpMethod.OPTIONS)) {
       // The official CORS layer answers every OPTIONS request itself, route or not.
       cors.applyToPreflight(request.requestHeaders(), response.responseHeaders());
