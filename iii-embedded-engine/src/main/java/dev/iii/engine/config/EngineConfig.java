@@ -13,7 +13,8 @@ import org.jspecify.annotations.Nullable;
  * official engine's format gives the official semantics and defaults instead (see {@code
  * EngineConfigLoader}).
  *
- * @param host the address both listeners bind to
+ * @param host the address the worker listener binds to, and the REST API too unless its config
+ *     names its own
  * @param port the worker WebSocket port (0 picks a free port)
  * @param restApi the REST API module ({@code http} triggers), or {@code null}
  * @param cron the cron module ({@code cron} triggers), or {@code null}

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 
 /**
@@ -52,7 +53,7 @@ public final class RateLimitedLog {
    *
    * @param format an SLF4J format; a trailing {@link Throwable} argument is logged as usual
    */
-  public void warn(String cause, String format, Object... arguments) {
+  public void warn(String cause, String format, @Nullable Object... arguments) {
     if (!log.isWarnEnabled()) {
       return;
     }
@@ -69,7 +70,7 @@ public final class RateLimitedLog {
       log.warn(format, arguments);
       return;
     }
-    Object[] withCount = appendBeforeThrowable(arguments, held);
+    @Nullable Object[] withCount = appendBeforeThrowable(arguments, held);
     log.warn(format + " ({} more like this since the last such line were not logged)", withCount);
   }
 
@@ -85,9 +86,9 @@ public final class RateLimitedLog {
   }
 
   /** SLF4J treats a trailing Throwable as the exception: the count goes before it. */
-  private static Object[] appendBeforeThrowable(Object[] arguments, long held) {
+  private static @Nullable Object[] appendBeforeThrowable(@Nullable Object[] arguments, long held) {
     int n = arguments.length;
-    Object[] out = Arrays.copyOf(arguments, n + 1);
+    @Nullable Object[] out = Arrays.copyOf(arguments, n + 1);
     if (n > 0 && arguments[n - 1] instanceof Throwable) {
       out[n - 1] = held;
       out[n] = arguments[n - 1];
