@@ -18,6 +18,7 @@ import dev.iii.protocol.RawJson;
 import dev.iii.protocol.WorkerDetail;
 import dev.iii.protocol.WorkerInfo;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -81,7 +82,14 @@ public final class III implements IIIClient {
     this(address, InitOptions.defaults());
   }
 
-  /** A client for the engine at {@code address} with the given options. */
+  /**
+   * A client for the engine at {@code address} with the given options.
+   *
+   * @throws IllegalArgumentException when the address is not a {@code ws://} or {@code wss://} URL
+   *     with a host, or carries credentials ({@code ws://user:secret@host}): those go with the
+   *     handshake ({@link InitOptions#headers()}, {@link InitOptions#queryParams()}); the message
+   *     never repeats them
+   */
   public III(String address, InitOptions options) {
     this.address = parseAddress(address);
     this.options = Objects.requireNonNull(options, "options");
@@ -382,10 +390,32 @@ public final class III implements IIIClient {
 
   private static URI parseAddress(String address) {
     Objects.requireNonNull(address, "address");
-    URI uri = URI.create(address);
+    URI uri;
+    try {
+      uri = new URI(address);
+    } catch (URISyntaxException e) {
+      // Not URI.create: its message repeats the whole address, credentials included.
+      throw new IllegalArgumentException(
+          "engine address is not a valid URL: "
+              + Urls.redact(address)
+              + " ("
+              + e.getReason()
+              + ")");
+    }
+    String authority = uri.getRawAuthority();
+    if (uri.getRawUserInfo() != null || (authority != null && authority.contains("@"))) {
+      throw new IllegalArgumentException(
+          "engine address must not contain credentials: "
+              + Urls.redact(address)
+              + "; send them with the handshake instead (InitOptions.headers, e.g. Authorization,"
+              + " or queryParams), where the engine's auth function reads them");
+    }
     if (!"ws".equals(uri.getScheme()) && !"wss".equals(uri.getScheme())) {
       throw new IllegalArgumentException(
           "engine address must be a ws:// or wss:// URL: " + Urls.redact(uri));
+    }
+    if (uri.getHost() == null) {
+      throw new IllegalArgumentException("engine address has no host: " + Urls.redact(uri));
     }
     return uri;
   }
