@@ -18,7 +18,6 @@ import dev.iii.protocol.RawJson;
 import dev.iii.protocol.WorkerDetail;
 import dev.iii.protocol.WorkerInfo;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -91,7 +90,7 @@ public final class III implements IIIClient {
    *     never repeats them
    */
   public III(String address, InitOptions options) {
-    this.address = parseAddress(address);
+    this.address = Urls.engineAddress(address);
     this.options = Objects.requireNonNull(options, "options");
     ClientParts parts = ClientParts.assemble(this.address, this.options);
     this.payloads = parts.payloads();
@@ -387,38 +386,6 @@ public final class III implements IIIClient {
 
   // ---------------------------------------------------------------------------------------------
   // Helpers
-
-  private static URI parseAddress(String address) {
-    Objects.requireNonNull(address, "address");
-    URI uri;
-    try {
-      uri = new URI(address);
-    } catch (URISyntaxException e) {
-      // Not URI.create: its message repeats the whole address, credentials included.
-      throw new IllegalArgumentException(
-          "engine address is not a valid URL: "
-              + Urls.redact(address)
-              + " ("
-              + e.getReason()
-              + ")");
-    }
-    String authority = uri.getRawAuthority();
-    if (uri.getRawUserInfo() != null || (authority != null && authority.contains("@"))) {
-      throw new IllegalArgumentException(
-          "engine address must not contain credentials: "
-              + Urls.redact(address)
-              + "; send them with the handshake instead (InitOptions.headers, e.g. Authorization,"
-              + " or queryParams), where the engine's auth function reads them");
-    }
-    if (!"ws".equals(uri.getScheme()) && !"wss".equals(uri.getScheme())) {
-      throw new IllegalArgumentException(
-          "engine address must be a ws:// or wss:// URL: " + Urls.redact(uri));
-    }
-    if (uri.getHost() == null) {
-      throw new IllegalArgumentException("engine address has no host: " + Urls.redact(uri));
-    }
-    return uri;
-  }
 
   @Override
   public String toString() {
