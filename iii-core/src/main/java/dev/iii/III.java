@@ -81,9 +81,16 @@ public final class III implements IIIClient {
     this(address, InitOptions.defaults());
   }
 
-  /** A client for the engine at {@code address} with the given options. */
+  /**
+   * A client for the engine at {@code address} with the given options.
+   *
+   * @throws IllegalArgumentException when the address is not a {@code ws://} or {@code wss://} URL
+   *     with a host, or carries credentials ({@code ws://user:secret@host}): those go with the
+   *     handshake ({@link InitOptions#headers()}, {@link InitOptions#queryParams()}); the message
+   *     never repeats them
+   */
   public III(String address, InitOptions options) {
-    this.address = parseAddress(address);
+    this.address = Urls.engineAddress(address);
     this.options = Objects.requireNonNull(options, "options");
     ClientParts parts = ClientParts.assemble(this.address, this.options);
     this.payloads = parts.payloads();
@@ -379,16 +386,6 @@ public final class III implements IIIClient {
 
   // ---------------------------------------------------------------------------------------------
   // Helpers
-
-  private static URI parseAddress(String address) {
-    Objects.requireNonNull(address, "address");
-    URI uri = URI.create(address);
-    if (!"ws".equals(uri.getScheme()) && !"wss".equals(uri.getScheme())) {
-      throw new IllegalArgumentException(
-          "engine address must be a ws:// or wss:// URL: " + Urls.redact(uri));
-    }
-    return uri;
-  }
 
   @Override
   public String toString() {

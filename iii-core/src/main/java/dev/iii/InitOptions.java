@@ -47,6 +47,13 @@ import tools.jackson.databind.json.JsonMapper;
  *     client drops it and reconnects (60 s, as the official SDKs); zero: never
  * @param handshakeTimeout how long the WebSocket handshake may take before the attempt fails and is
  *     retried (10 s, as the official SDKs)
+ * @param reconnectGrace after an outage, how long a call answered {@code function_not_found} is
+ *     sent again (10 s; zero: never). It covers calls made while disconnected (from the connection
+ *     that sends them) and calls made within this time after a reconnect: the worker that provides
+ *     the function may come back after this client. Such a call is re-sent with a short backoff
+ *     (the engine did not invoke anything) until it gets another answer, the grace ends or the
+ *     call's own timeout expires; then it fails with the engine's answer. On a connection that has
+ *     been up longer, or was the first, an unknown function fails at once.
  */
 public record InitOptions(
     String workerName,
@@ -68,7 +75,8 @@ public record InitOptions(
     Map<String, String> queryParams,
     Duration pingInterval,
     Duration idleTimeout,
-    Duration handshakeTimeout) {
+    Duration handshakeTimeout,
+    Duration reconnectGrace) {
 
   /** Checks every option; copies the maps. */
   public InitOptions {
@@ -107,6 +115,7 @@ public record InitOptions(
     if (handshakeTimeout.isNegative() || handshakeTimeout.isZero()) {
       throw new IllegalArgumentException("handshakeTimeout must be positive");
     }
+    requireNotNegative(reconnectGrace, "reconnectGrace");
   }
 
   private static Map<String, String> copy(Map<String, String> map, String what) {
@@ -162,6 +171,7 @@ public record InitOptions(
     builder.pingInterval = pingInterval;
     builder.idleTimeout = idleTimeout;
     builder.handshakeTimeout = handshakeTimeout;
+    builder.reconnectGrace = reconnectGrace;
     return builder;
   }
 
@@ -199,6 +209,7 @@ public record InitOptions(
     private Duration pingInterval = Duration.ofSeconds(20);
     private Duration idleTimeout = Duration.ofSeconds(60);
     private Duration handshakeTimeout = Duration.ofSeconds(10);
+    private Duration reconnectGrace = Duration.ofSeconds(10);
 
     private Builder() {}
 
@@ -343,6 +354,12 @@ public record InitOptions(
       return this;
     }
 
+    /** See {@link InitOptions#reconnectGrace()} (10 s; zero: never). */
+    public Builder reconnectGrace(Duration grace) {
+      this.reconnectGrace = grace;
+      return this;
+    }
+
     /** The options. */
     public InitOptions build() {
       return new InitOptions(
@@ -365,7 +382,8 @@ public record InitOptions(
           queryParams,
           pingInterval,
           idleTimeout,
-          handshakeTimeout);
+          handshakeTimeout,
+          reconnectGrace);
     }
   }
 }

@@ -34,6 +34,7 @@ class InitOptionsTest {
     assertThat(options.pingInterval()).isEqualTo(Duration.ofSeconds(20));
     assertThat(options.idleTimeout()).isEqualTo(Duration.ofSeconds(60));
     assertThat(options.handshakeTimeout()).isEqualTo(Duration.ofSeconds(10));
+    assertThat(options.reconnectGrace()).isEqualTo(Duration.ofSeconds(10));
   }
 
   @Test
@@ -74,6 +75,11 @@ class InitOptionsTest {
     assertThatThrownBy(() -> InitOptions.builder().idleTimeout(Duration.ofSeconds(-1)).build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("idleTimeout");
+    assertThatThrownBy(() -> InitOptions.builder().reconnectGrace(Duration.ofSeconds(-1)).build())
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("reconnectGrace");
+    assertThat(InitOptions.builder().reconnectGrace(Duration.ZERO).build().reconnectGrace())
+        .isZero();
     assertThatThrownBy(() -> InitOptions.builder().header(" ", "v").build())
         .isInstanceOf(IllegalArgumentException.class)
         .hasMessageContaining("headers");
@@ -128,6 +134,7 @@ class InitOptionsTest {
                 Map.of(),
                 Duration.ofSeconds(20),
                 Duration.ofSeconds(60),
+                Duration.ofSeconds(10),
                 Duration.ofSeconds(10)));
     assertThat(options.toBuilder().build()).isEqualTo(options);
     assertThat(options.toBuilder().workerName("other").build())
@@ -152,6 +159,7 @@ class InitOptionsTest {
                 Map.of(),
                 Duration.ofSeconds(20),
                 Duration.ofSeconds(60),
+                Duration.ofSeconds(10),
                 Duration.ofSeconds(10)));
   }
 

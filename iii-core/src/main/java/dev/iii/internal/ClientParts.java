@@ -65,11 +65,13 @@ public record ClientParts(
             options.reconnection(),
             options.pingInterval(),
             options.idleTimeout(),
+            options.reconnectGrace(),
             callbackExecutor,
             pendingCalls);
     Registrations registrations = new Registrations(connection, callbackExecutor);
     EngineEndpoint endpoint =
         new EngineEndpoint(connection, pendingCalls, registrations, options.maxQueueSize());
+    pendingCalls.resendWith(endpoint::resend);
     InvocationDispatcher dispatcher =
         new InvocationDispatcher(
             registrations,

@@ -45,6 +45,7 @@ public final class EngineConnection {
   private final Backoff backoff;
   private final Duration pingInterval;
   private final Duration idleTimeout;
+  private final Duration reconnectGrace;
   private final PendingCalls pendingCalls;
   private final SerialExecutor actor;
   private final StateListeners listeners;
@@ -55,6 +56,7 @@ public final class EngineConnection {
   private boolean running;
   private boolean stopped;
   private int sessions;
+  private boolean everOpened;
   private @Nullable Session attempting;
   private @Nullable Session closing;
   private @Nullable CompletableFuture<Void> closed;
@@ -76,6 +78,7 @@ public final class EngineConnection {
       ReconnectionConfig reconnection,
       Duration pingInterval,
       Duration idleTimeout,
+      Duration reconnectGrace,
       Executor callbackExecutor,
       PendingCalls pendingCalls) {
     this.address = address;
@@ -84,6 +87,7 @@ public final class EngineConnection {
     this.backoff = new Backoff(reconnection, Urls.redact(address));
     this.pingInterval = pingInterval;
     this.idleTimeout = idleTimeout;
+    this.reconnectGrace = reconnectGrace;
     this.pendingCalls = pendingCalls;
     this.actor = new SerialExecutor(callbackExecutor);
     this.listeners = new StateListeners(callbackExecutor);
@@ -301,6 +305,8 @@ public final class EngineConnection {
     }
     attempting = null;
     backoff.reset();
+    session.opened(everOpened, System.nanoTime() + reconnectGrace.toNanos());
+    everOpened = true;
     int flushed = handler().opened(session);
     current = session; // from now on, calls go straight to this socket
     session.startHeartbeat(pingInterval, idleTimeout, displayAddress());

@@ -55,7 +55,7 @@ public final class EngineEndpoint {
     // Straight out, unless a registration still waits for the actor: then behind it.
     if (session != null && registrations.settled()) {
       if (call != null) {
-        call.sentOn = session;
+        call.sending(session, frame, false);
       }
       if (session.send(frame)) {
         return;
@@ -64,7 +64,19 @@ public final class EngineEndpoint {
         call.sentOn = null; // the session is closing: the call waits for the next one
       }
     }
-    connection.execute(() -> sendOrQueue(frame, call, functionId));
+    boolean madeOffline = session == null;
+    connection.execute(() -> sendOrQueue(frame, call, functionId, madeOffline));
+  }
+
+  /**
+   * Sends a call again that the engine answered {@code function_not_found} after an outage ({@link
+   * NotFoundRetries}); any thread.
+   */
+  void resend(PendingCall<?> call) {
+    byte[] frame = call.resendable;
+    if (frame != null) {
+      send(frame, call, call.functionId);
+    }
   }
 
   /** On the actor: a socket just opened; sends what was queued. */
@@ -76,7 +88,7 @@ public final class EngineEndpoint {
         if (!pendingCalls.isPending(call)) {
           continue; // timed out while offline
         }
-        call.sentOn = session;
+        call.sending(session, queued.frame(), true);
       }
       session.send(queued.frame());
       sent++;
@@ -89,14 +101,20 @@ public final class EngineEndpoint {
     offline.failAll(failure);
   }
 
-  private void sendOrQueue(byte[] frame, @Nullable PendingCall<?> call, String functionId) {
+  /**
+   * On the actor.
+   *
+   * @param madeOffline whether the caller found no open session (made during an outage)
+   */
+  private void sendOrQueue(
+      byte[] frame, @Nullable PendingCall<?> call, String functionId, boolean madeOffline) {
     if (call != null && !pendingCalls.isPending(call)) {
       return; // ended meanwhile (timeout, or its session's close)
     }
     Session session = connection.current();
     if (session != null) {
       if (call != null) {
-        call.sentOn = session;
+        call.sending(session, frame, madeOffline);
       }
       if (session.send(frame)) {
         return;

@@ -1,6 +1,7 @@
 package dev.iii.internal;
 
 import dev.iii.IIIException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,12 +11,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Calls made while disconnected, sent in order once connected (Lettuce's disconnected buffer). When
- * full, the oldest is dropped and its call fails with code {@code queue_overflow}. Owned by the
- * connection's actor: every method runs there.
+ * full, the oldest is dropped and its call fails with code {@code queue_overflow}; the drops are
+ * logged at WARN at most once per {@link #WARN_INTERVAL} with a count, and what is left to tell
+ * when the queue is drained. Owned by the connection's actor: every method runs there.
  */
 final class OfflineQueue {
 
   private static final Logger log = LoggerFactory.getLogger(OfflineQueue.class);
+
+  /** At most one WARN line about drops per interval. */
+  static final Duration WARN_INTERVAL = Duration.ofSeconds(10);
 
   /** A message waiting for a connection, and the call waiting for its answer (if any). */
   record Queued(byte[] frame, @Nullable PendingCall<?> call, String functionId) {}
@@ -24,12 +29,16 @@ final class OfflineQueue {
   private final PendingCalls pendingCalls;
   private final ArrayDeque<Queued> queue = new ArrayDeque<>();
 
-  /** Drops since the last flush: one warning per outage, not one per call. */
-  private int dropped;
+  private final RateLimitedLog drops;
 
   OfflineQueue(int capacity, PendingCalls pendingCalls) {
+    this(capacity, pendingCalls, new RateLimitedLog(log, WARN_INTERVAL));
+  }
+
+  OfflineQueue(int capacity, PendingCalls pendingCalls, RateLimitedLog drops) {
     this.capacity = capacity;
     this.pendingCalls = pendingCalls;
+    this.drops = drops;
   }
 
   void add(Queued queued) {
@@ -46,13 +55,10 @@ final class OfflineQueue {
     }
     if (queue.size() >= capacity) {
       Queued oldest = queue.removeFirst();
-      if (dropped++ == 0) {
-        log.warn(
-            "Offline queue full ({} messages): dropping the oldest while disconnected, first a"
-                + " call to {}",
-            capacity,
-            oldest.functionId());
-      }
+      drops.warn(
+          "Offline queue full ({} messages) while disconnected: dropped the oldest, a call to {}",
+          capacity,
+          oldest.functionId());
       fail(
           oldest,
           new IIIException(
@@ -67,10 +73,9 @@ final class OfflineQueue {
 
   /** Everything queued, oldest first; the queue is empty afterwards. */
   List<Queued> drain() {
-    if (dropped > 0) {
-      log.warn("{} calls were dropped from the full offline queue while disconnected", dropped);
-      dropped = 0;
-    }
+    drops.flush(
+        "Offline queue full ({} messages) while disconnected: {} more calls were dropped",
+        capacity);
     List<Queued> all = new ArrayList<>(queue);
     queue.clear();
     return all;

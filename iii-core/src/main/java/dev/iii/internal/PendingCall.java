@@ -1,6 +1,7 @@
 package dev.iii.internal;
 
 import dev.iii.CallInterceptor;
+import dev.iii.IIIException;
 import dev.iii.protocol.RawJson;
 import io.netty.util.Timeout;
 import java.util.concurrent.CompletableFuture;
@@ -35,6 +36,28 @@ public final class PendingCall<T> {
 
   volatile @Nullable Timeout timeout;
 
+  /** When ({@link System#nanoTime()}) its timeout expires. */
+  volatile long deadline;
+
+  // Sending again after function_not_found ({@link NotFoundRetries}); written by whoever sends it.
+
+  /** Whether it was sent after an outage, so may be sent again until {@link #retryUntil}. */
+  private volatile boolean afterOutage;
+
+  volatile long retryUntil;
+
+  /** The frame, kept while the call may be sent again; {@code null} otherwise. */
+  volatile byte @Nullable [] resendable;
+
+  /** The engine's last function_not_found answer, if it had one. */
+  volatile @Nullable IIIException notFound;
+
+  /** Whether it waits to be sent again (not in flight). */
+  volatile boolean waitingToResend;
+
+  /** How often it was sent again. */
+  volatile int resends;
+
   PendingCall(
       String invocationId,
       String functionId,
@@ -44,6 +67,23 @@ public final class PendingCall<T> {
     this.functionId = functionId;
     this.completion = completion;
     this.reader = reader;
+  }
+
+  /**
+   * Records that the call goes out on {@code session} (before it does).
+   *
+   * @param madeOffline whether it waited for a connection (queued, or made while disconnected)
+   */
+  void sending(Session session, byte[] frame, boolean madeOffline) {
+    if (madeOffline || session.reconnected()) {
+      long end = session.graceEnd();
+      if (!afterOutage || end - retryUntil > 0) {
+        retryUntil = end;
+      }
+      afterOutage = true;
+    }
+    resendable = afterOutage ? frame : null;
+    sentOn = session;
   }
 
   /** What the caller holds. */
@@ -57,6 +97,7 @@ public final class PendingCall<T> {
 
   /** Reads the result and completes the future. Runs on a callback thread. */
   void finish(@Nullable RawJson result, @Nullable Throwable error) {
+    resendable = null;
     Throwable failure = error;
     T value = null;
     if (failure == null) {

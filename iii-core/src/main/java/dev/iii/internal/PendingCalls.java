@@ -14,6 +14,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -34,6 +35,7 @@ public final class PendingCalls {
 
   private final Map<String, PendingCall<?>> calls = new ConcurrentHashMap<>();
   private final Executor callbackExecutor;
+  private final NotFoundRetries retries = new NotFoundRetries();
 
   public PendingCalls(Executor callbackExecutor) {
     this.callbackExecutor = callbackExecutor;
@@ -47,38 +49,58 @@ public final class PendingCalls {
       CallInterceptor.Completion completion,
       PendingCall.ResultReader<T> reader) {
     PendingCall<T> call = new PendingCall<>(invocationId, functionId, completion, reader);
+    call.deadline = System.nanoTime() + timeout.toNanos();
     calls.put(invocationId, call);
-    call.timeout =
-        Timers.schedule(
-            timeout,
-            () ->
-                fail(
-                    call,
-                    new IIIException(
-                        IIIException.TIMEOUT,
-                        "Invocation timed out after " + timeout.toMillis() + " ms",
-                        functionId,
-                        null,
-                        null)));
+    call.timeout = Timers.schedule(timeout, () -> fail(call, timedOut(call, timeout)));
     return call;
+  }
+
+  /**
+   * Sends calls again that the engine did not find a function for just after an outage ({@link
+   * NotFoundRetries}). Set once, when the client is assembled.
+   */
+  public void resendWith(Consumer<PendingCall<?>> resender) {
+    retries.resendWith(resender);
+  }
+
+  /** A call's time is up: a timeout, or the engine's answer if it was waiting to be re-sent. */
+  private static IIIException timedOut(PendingCall<?> call, Duration timeout) {
+    IIIException notFound = call.notFound;
+    if (notFound != null && call.waitingToResend) {
+      return NotFoundRetries.gaveUp(call, notFound);
+    }
+    return new IIIException(
+        IIIException.TIMEOUT,
+        "Invocation timed out after " + timeout.toMillis() + " ms",
+        call.functionId,
+        null,
+        notFound);
   }
 
   /** A result arrived (on an I/O thread): its call ends with the others of the same read. */
   public void onResult(InvocationResult result, Batch batch) {
-    PendingCall<?> call = calls.remove(result.invocationId());
+    PendingCall<?> call = calls.get(result.invocationId());
     if (call == null) {
       log.debug("Result for unknown or expired invocation {}", result.invocationId());
       return;
     }
-    call.cancelTimeout();
     ErrorBody error = result.error();
-    batch.add(
-        call,
-        result.result(),
+    IIIException failure =
         error == null
             ? null
             : new IIIException(
-                error.code(), error.message(), call.functionId, error.stacktrace(), null));
+                error.code(), error.message(), call.functionId, error.stacktrace(), null);
+    if (failure != null && IIIException.FUNCTION_NOT_FOUND.equals(failure.code())) {
+      if (retries.retry(call, failure, this)) {
+        return;
+      }
+      failure = NotFoundRetries.gaveUp(call, failure);
+    }
+    if (!calls.remove(result.invocationId(), call)) {
+      return; // ended meanwhile (timeout)
+    }
+    call.cancelTimeout();
+    batch.add(call, result.result(), failure);
   }
 
   /** Ends a call with an error, unless it has ended already. */

@@ -32,6 +32,12 @@ public final class Session implements WebSocketListener {
 
   private volatile @Nullable Heartbeat heartbeat;
 
+  /** Whether an earlier session of the client had opened: this one follows an outage. */
+  private volatile boolean reconnected;
+
+  /** Until when ({@link System#nanoTime()}) a call answered function_not_found may be re-sent. */
+  private volatile long graceEnd;
+
   Session(EngineConnection connection, int number, PendingCalls.Batch completions) {
     this.connection = connection;
     this.number = number;
@@ -64,6 +70,25 @@ public final class Session implements WebSocketListener {
   public boolean sendBinary(byte[] frame) {
     WebSocket current = socket;
     return open && current != null && current.send(frame, true);
+  }
+
+  /**
+   * On the actor, when the socket has opened: whether it follows an earlier one, and until when
+   * calls sent after the outage may be re-sent when the engine does not know their function.
+   */
+  void opened(boolean reconnected, long graceEnd) {
+    this.graceEnd = graceEnd;
+    this.reconnected = reconnected;
+  }
+
+  /** Whether an earlier session had opened: calls sent on this one follow an outage. */
+  boolean reconnected() {
+    return reconnected;
+  }
+
+  /** Until when ({@link System#nanoTime()}) calls sent after the outage may be re-sent. */
+  long graceEnd() {
+    return graceEnd;
   }
 
   /** The batch that results read on this socket join. */
