@@ -8,12 +8,6 @@ import dev.iii.III;
 import dev.iii.IIIException;
 import dev.iii.InitOptions;
 import dev.iii.ReconnectionConfig;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +22,6 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -47,8 +39,6 @@ import org.junit.jupiter.api.Test;
  */
 class EngineChaosIT {
 
-  private static final Pattern READY =
-      Pattern.compile("iii engine ready: workers (ws://\\S+) \\| http (http://\\S+)");
   private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
   private static final String FUNCTION = "chaos::echo";
 
@@ -66,7 +56,7 @@ class EngineChaosIT {
   /** Failures that say the engine died while the call was in flight. */
   private static final Set<String> ALLOWED = Set.of(IIIException.CONNECTION_LOST);
 
-  private final List<Process> engines = new ArrayList<>();
+  private final List<EngineProcess> engines = new ArrayList<>();
   private final List<AutoCloseable> clients = new ArrayList<>();
 
   private record Call(long issuedAt, boolean duringOutage, CompletableFuture<Object> future) {}
@@ -76,14 +66,14 @@ class EngineChaosIT {
     for (AutoCloseable client : clients) {
       client.close();
     }
-    engines.forEach(Process::destroyForcibly);
+    engines.forEach(EngineProcess::close);
   }
 
   @Test
   void noCallIsLostOrHungAcrossFiveSigkillRestarts() throws Exception {
-    Process engine = startJar(0);
-    String url = readyUrl(engine);
-    int port = URI.create(url).getPort();
+    EngineProcess engine = startJar(0);
+    String url = engine.wsUrl();
+    int port = engine.port();
 
     III worker =
         client(url, "chaos-worker", Duration.ofMillis(300), Duration.ofMillis(600)); // slower back
@@ -118,8 +108,7 @@ class EngineChaosIT {
       await("calls succeed before the next kill")
           .atMost(Duration.ofSeconds(30))
           .until(() -> succeeded.get() >= before + 20);
-      engine.destroyForcibly(); // SIGKILL
-      assertThat(engine.waitFor(15, TimeUnit.SECONDS)).isTrue();
+      engine.kill();
       // The outage starts for the caller when it sees the engine gone: calls made before may have
       // gone out on the dying socket (connection_lost); calls made from now on are queued.
       await()
@@ -128,7 +117,7 @@ class EngineChaosIT {
       outage.active = true;
       Thread.sleep(pause); // the outage itself, not a wait for a condition
       engine = startJar(port);
-      assertThat(readyUrl(engine)).isEqualTo(url);
+      assertThat(engine.wsUrl()).isEqualTo(url);
       outage.active = false;
     }
     awaitOutageCallsEnded(calls);
@@ -263,49 +252,12 @@ class EngineChaosIT {
     return client;
   }
 
-  private Process startJar(int port) throws IOException {
-    Path jar = Path.of(System.getProperty("iii.engine.jar", "missing"));
-    assertThat(jar).as("the stand-alone jar is built by the package phase").exists();
-    Process process =
-        new ProcessBuilder(
-                ProcessHandle.current().info().command().orElse("java"),
-                "-jar",
-                jar.toString(),
-                "--host",
-                "127.0.0.1",
-                "--port",
-                String.valueOf(port),
-                "--http-port",
-                "0")
-            .redirectError(ProcessBuilder.Redirect.DISCARD)
-            .start();
-    engines.add(process);
-    return process;
-  }
-
-  /** The worker URL of the engine's ready line; stdout is read to its end meanwhile. */
-  private static String readyUrl(Process process) throws Exception {
-    CompletableFuture<String> ready = new CompletableFuture<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader out =
-                  new BufferedReader(
-                      new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = out.readLine(); line != null; line = out.readLine()) {
-                  Matcher matcher = READY.matcher(line);
-                  if (matcher.matches()) {
-                    ready.complete(matcher.group(1));
-                  }
-                }
-                ready.completeExceptionally(new IllegalStateException("engine exited unready"));
-              } catch (IOException e) {
-                ready.completeExceptionally(e);
-              }
-            },
-            "chaos-engine-stdout");
-    reader.setDaemon(true);
-    reader.start();
-    return ready.get(READY_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  private EngineProcess startJar(int port) throws Exception {
+    EngineProcess engine =
+        EngineProcess.start(
+            List.of(),
+            List.of("--host", "127.0.0.1", "--port", String.valueOf(port), "--http-port", "0"));
+    engines.add(engine);
+    return engine;
   }
 }

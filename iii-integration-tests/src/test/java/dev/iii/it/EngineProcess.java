@@ -151,7 +151,7 @@ public final class EngineProcess implements AutoCloseable {
   /** SIGKILL, as a crash. */
   public void kill() throws InterruptedException {
     process.destroyForcibly();
-    process.waitFor(30, TimeUnit.SECONDS);
+    assertThat(process.waitFor(30, TimeUnit.SECONDS)).as("exits on SIGKILL").isTrue();
   }
 
   /** SIGTERM, and waits for the exit. */
