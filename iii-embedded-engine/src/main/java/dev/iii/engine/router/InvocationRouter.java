@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -204,6 +205,22 @@ public final class InvocationRouter {
     } else {
       entry.outcome.succeeded(result.result());
     }
+  }
+
+  /**
+   * Ends a pending invocation at once with an error, e.g. when its result arrived but could not be
+   * read.
+   *
+   * @param error makes the error from the invocation's function id
+   * @return {@code false} when no invocation with that id is pending
+   */
+  public boolean fail(String invocationId, Function<String, InvocationError> error) {
+    Pending entry = pending.remove(invocationId);
+    if (entry == null) {
+      return false;
+    }
+    entry.outcome.failed(error.apply(entry.functionId));
+    return true;
   }
 
   /** Ends every invocation the worker takes part in, as caller or handler. */

@@ -1,9 +1,10 @@
 package dev.iii.engine.transport;
 
+import dev.iii.engine.config.EngineLimits;
 import dev.iii.engine.registry.Worker;
 import dev.iii.engine.registry.WorkerOutbound;
 import dev.iii.engine.router.MessageRouter;
-import dev.iii.protocol.Limits;
+import dev.iii.engine.support.RateLimitedLog;
 import dev.iii.protocol.Message;
 import dev.iii.protocol.MessageCodec;
 import dev.iii.protocol.ProtocolException;
@@ -13,6 +14,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -21,8 +23,10 @@ import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -34,9 +38,18 @@ import reactor.netty.http.websocket.WebsocketOutbound;
 /**
  * One worker's WebSocket. A pipeline handler takes whole text and binary messages off the
  * connection before Reactor sees them, decodes them straight from the frame's bytes and routes
- * them; Reactor still answers pings and runs the close handshake. Outgoing messages are encoded on
- * the sending thread and wait in a lock-free queue that one event-loop task drains and flushes at
- * once, so a burst of results costs one flush, and routing never waits for a slow worker.
+ * them; Reactor still answers pings and runs the close handshake. A message of {@value
+ * #OFFLOAD_BYTES} bytes or more is decoded and routed on the engine's decode pool instead, so that
+ * it does not stall the other connections of the event loop; the connection holds its later
+ * messages meanwhile, as for any routing wait. A message that cannot be decoded still ends the
+ * invocation it belongs to ({@link UndecodableMessages}).
+ *
+ * <p>Outgoing messages are encoded on the sending thread and wait in a lock-free queue that one
+ * event-loop task drains and flushes at once, so a burst of results costs one flush, and routing
+ * never waits for a slow worker. The task writes only while the channel is writable (Netty's water
+ * marks) and resumes when it is writable again; when what waits — that queue plus Netty's pending
+ * writes — passes {@code max_outbound_bytes}, the worker is taken not to read and is disconnected,
+ * which ends its invocations.
  *
  * <p>When routing a message asks the connection to wait (a {@code reattach} retiring the worker's
  * previous connection), later messages are held, in order, and reading pauses until the wait is
@@ -54,13 +67,29 @@ final class WorkerConnection implements WorkerOutbound {
   /** Length of the prefix that marks a binary telemetry frame ({@code OTLP}, {@code MTRC}…). */
   private static final int TELEMETRY_PREFIX = 4;
 
+  /** Messages this large are decoded and routed on the decode pool, not on the event loop. */
+  static final int OFFLOAD_BYTES = 1024 * 1024;
+
+  /** Sees every offloaded message on the decode thread before it is decoded; tests only. */
+  static volatile @Nullable Consumer<byte[]> offloadHook;
+
   private final MessageCodec codec = MessageCodec.instance();
   private final MessageRouter router;
   private final Consumer<byte[]> telemetrySink;
   private final Worker worker;
+  private final EngineLimits limits;
+  private final Executor decodePool;
+  private final RateLimitedLog warnings;
+  private final UndecodableMessages undecodable;
 
   /** Encoded messages waiting for the event loop; emptied for good once the connection ends. */
   private final ConcurrentLinkedQueue<byte[]> outbox = new ConcurrentLinkedQueue<>();
+
+  /** The bytes in {@link #outbox}. */
+  private final AtomicLong outboxBytes = new AtomicLong();
+
+  /** The worker was found not to read; it is disconnected once. */
+  private final AtomicBoolean overflowed = new AtomicBoolean();
 
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private final Runnable flushTask = this::flush;
@@ -83,22 +112,34 @@ final class WorkerConnection implements WorkerOutbound {
   /** Completes once the queued messages are written and the socket closed, or it has ended. */
   private final CompletableFuture<Void> goneAway = new CompletableFuture<>();
 
-  /** Messages that arrived while routing waits (event loop only). */
-  private final ArrayDeque<Message> held = new ArrayDeque<>();
+  /**
+   * Messages that arrived while routing waits, in order: decoded {@link Message}s, and large ones
+   * still to be decoded ({@code byte[]}) (event loop only).
+   */
+  private final ArrayDeque<Object> held = new ArrayDeque<>();
 
   /** Whether routing waits for a stage before the next message (event loop only). */
   private boolean holding;
 
   WorkerConnection(
-      MessageRouter router, Consumer<byte[]> telemetrySink, @Nullable InetSocketAddress remote) {
+      MessageRouter router,
+      Consumer<byte[]> telemetrySink,
+      @Nullable InetSocketAddress remote,
+      EngineLimits limits,
+      Executor decodePool,
+      RateLimitedLog warnings) {
     this.router = router;
     this.telemetrySink = telemetrySink;
+    this.limits = limits;
+    this.decodePool = decodePool;
+    this.warnings = warnings;
+    this.undecodable = new UndecodableMessages(router, warnings);
     this.worker = new Worker(remote == null ? null : remote.getAddress().getHostAddress(), this);
   }
 
   /** Runs the connection until either side closes it. Called on the connection's event loop. */
   Mono<Void> handle(WebsocketInbound in, WebsocketOutbound out) {
-    in.aggregateFrames(Limits.MAX_MESSAGE_BYTES);
+    in.aggregateFrames(limits.maxMessageBytes());
     in.withConnection(
         connection -> {
           // Runs at once: the handler sits after the frame aggregator, before Reactor's bridge.
@@ -124,13 +165,41 @@ final class WorkerConnection implements WorkerOutbound {
     if (closing) {
       return false;
     }
-    outbox.add(codec.encodeToBytes(message));
+    byte[] bytes = codec.encodeToBytes(message);
+    outbox.add(bytes);
+    long waiting = outboxBytes.addAndGet(bytes.length) + pendingWrites(channel);
     if (closed) {
       outbox.clear(); // lost a race with the disconnect: nobody will flush this any more
       return false;
     }
+    if (waiting > limits.maxOutboundBytes()) {
+      overflow(waiting);
+      return false;
+    }
     scheduleFlush();
     return true;
+  }
+
+  /** What Netty has been given and not yet written to the socket. */
+  private static long pendingWrites(@Nullable Channel open) {
+    ChannelOutboundBuffer buffer = open == null ? null : open.unsafe().outboundBuffer();
+    return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+  }
+
+  /** The worker does not read what is sent to it: disconnect it, once, which ends its calls. */
+  private void overflow(long waiting) {
+    if (!overflowed.compareAndSet(false, true)) {
+      return;
+    }
+    warnings.warn(
+        "outbound limit",
+        "{} ({}) does not read: {} bytes wait to be written to it, over max_outbound_bytes {};"
+            + " disconnecting it",
+        worker,
+        String.valueOf(worker.ipAddress()),
+        waiting,
+        limits.maxOutboundBytes());
+    retire();
   }
 
   /**
@@ -191,7 +260,10 @@ final class WorkerConnection implements WorkerOutbound {
     }
   }
 
-  /** Writes every queued message, then flushes once. Runs on the event loop. */
+  /**
+   * Writes queued messages while the channel is writable, then flushes once; the rest waits for the
+   * channel to become writable again. Runs on the event loop.
+   */
   private void flush() {
     flushScheduled.set(false);
     Channel open = channel;
@@ -200,14 +272,19 @@ final class WorkerConnection implements WorkerOutbound {
       return;
     }
     boolean wrote = false;
-    for (byte[] next = outbox.poll(); next != null; next = outbox.poll()) {
+    while (open.isWritable()) {
+      byte[] next = outbox.poll();
+      if (next == null) {
+        break;
+      }
+      outboxBytes.addAndGet(-next.length);
       open.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(next)), open.voidPromise());
       wrote = true;
     }
     if (wrote) {
       open.flush();
     }
-    if (goAwayRequested && goAwaySent.compareAndSet(false, true)) {
+    if (goAwayRequested && outbox.isEmpty() && goAwaySent.compareAndSet(false, true)) {
       // Closes once everything written before it is on the wire.
       open.writeAndFlush(Unpooled.EMPTY_BUFFER)
           .addListener(
@@ -272,15 +349,16 @@ final class WorkerConnection implements WorkerOutbound {
   }
 
   private void dispatch(byte[] json) {
-    Message message;
-    try {
-      message = codec.decode(json);
-    } catch (ProtocolException e) {
-      if (e.isUnknownType()) {
-        log.debug("{}: ignoring message: {}", worker, e.getMessage());
+    if (json.length >= OFFLOAD_BYTES) {
+      if (holding) {
+        held.add(json);
       } else {
-        log.warn("{}: json decode error, message dropped: {}", worker, e.getMessage());
+        offload(json);
       }
+      return;
+    }
+    Message message = decode(json);
+    if (message == null) {
       return;
     }
     if (holding) {
@@ -288,6 +366,57 @@ final class WorkerConnection implements WorkerOutbound {
       return;
     }
     route(message);
+  }
+
+  /** Decodes a message; one that cannot be decoded is handled here and gives {@code null}. */
+  private @Nullable Message decode(byte[] json) {
+    try {
+      return codec.decode(json);
+    } catch (ProtocolException e) {
+      if (e.isUnknownType()) {
+        log.debug("{}: ignoring message: {}", worker, e.getMessage());
+      } else {
+        undecodable.handle(worker, json, e);
+      }
+      return null;
+    }
+  }
+
+  /**
+   * Decodes and routes a large message on the decode pool, holding later messages until it is done
+   * (and until whatever its routing asks to wait for). On the event loop.
+   */
+  private void offload(byte[] json) {
+    CompletableFuture<@Nullable CompletionStage<?>> routed;
+    try {
+      routed = CompletableFuture.supplyAsync(() -> decodeAndRoute(json), decodePool);
+    } catch (RejectedExecutionException e) {
+      // The pool is full (or shut down): decode here, as a small message would be.
+      Message message = decode(json);
+      if (message != null) {
+        route(message);
+      }
+      return;
+    }
+    hold(routed.thenCompose(wait -> wait == null ? CompletableFuture.completedFuture(null) : wait));
+  }
+
+  /** On the decode pool. */
+  private @Nullable CompletionStage<?> decodeAndRoute(byte[] json) {
+    Consumer<byte[]> hook = offloadHook;
+    if (hook != null) {
+      hook.accept(json);
+    }
+    if (closed) {
+      return null;
+    }
+    try {
+      Message message = decode(json);
+      return message == null ? null : router.route(worker, message);
+    } catch (RuntimeException e) {
+      log.error("{}: failed to handle a message of {} bytes", worker, json.length, e);
+      return null;
+    }
   }
 
   private void route(Message message) {
@@ -319,11 +448,15 @@ final class WorkerConnection implements WorkerOutbound {
   private void release() {
     holding = false;
     while (!holding && !closed) {
-      Message next = held.poll();
+      Object next = held.poll();
       if (next == null) {
         break;
       }
-      route(next);
+      if (next instanceof Message message) {
+        route(message);
+      } else {
+        offload((byte[]) next);
+      }
     }
     Channel open = channel;
     if (!holding && open != null) {
@@ -357,6 +490,14 @@ final class WorkerConnection implements WorkerOutbound {
         return;
       }
       ctx.fireChannelRead(message);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (ctx.channel().isWritable() && !outbox.isEmpty()) {
+        scheduleFlush();
+      }
+      ctx.fireChannelWritabilityChanged();
     }
   }
 }
