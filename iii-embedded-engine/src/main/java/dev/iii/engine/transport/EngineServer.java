@@ -134,9 +134,7 @@ public final class EngineServer {
     }
     try {
       this.httpServer =
-          HttpServer.create()
-              .host(httpHost)
-              .port(httpPort)
+          listener(httpHost, httpPort)
               .route(
                   routes -> {
                     httpRoutes.accept(routes);
