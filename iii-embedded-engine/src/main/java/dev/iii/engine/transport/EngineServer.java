@@ -38,7 +38,7 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * {@code http_idle_timeout_ms} ({@link RequestDeadline}); request headers are bounded by {@code
  * max_request_header_bytes} (431); every WebSocket, once upgraded, is pinged and closed when silent
  * for {@code idle_timeout_ms} ({@link SocketIdleHandler}); worker frames and messages are bounded
- * by {@code max_message_bytes}. Worker messages of {@value WorkerConnection#OFFLOAD_BYTES} bytes or
+ * by {@code max_message_bytes}. Worker messages of {@value InboundMessages#OFFLOAD_BYTES} bytes or
  * more are decoded and routed on a small bounded pool, not on the event loop.
  *
  * <p>Concurrency: bound in the constructor; the sets of open connections are concurrent, so {@link

@@ -7,7 +7,6 @@ import dev.iii.engine.router.MessageRouter;
 import dev.iii.engine.support.RateLimitedLog;
 import dev.iii.protocol.Message;
 import dev.iii.protocol.MessageCodec;
-import dev.iii.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -19,7 +18,6 @@ import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -37,12 +35,9 @@ import reactor.netty.http.websocket.WebsocketOutbound;
 
 /**
  * One worker's WebSocket. A pipeline handler takes whole text and binary messages off the
- * connection before Reactor sees them, decodes them straight from the frame's bytes and routes
- * them; Reactor still answers pings and runs the close handshake. A message of {@value
- * #OFFLOAD_BYTES} bytes or more is decoded and routed on the engine's decode pool instead, so that
- * it does not stall the other connections of the event loop; the connection holds its later
- * messages meanwhile, as for any routing wait. A message that cannot be decoded still ends the
- * invocation it belongs to ({@link UndecodableMessages}).
+ * connection before Reactor sees them and hands them to {@link InboundMessages}, which decodes them
+ * straight from the frame's bytes and routes them in order (large ones off the event loop); Reactor
+ * still answers pings and runs the close handshake.
  *
  * <p>Outgoing messages are encoded on the sending thread and wait in a lock-free queue that one
  * event-loop task drains and flushes at once, so a burst of results costs one flush, and routing
@@ -51,14 +46,12 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * writes — passes {@code max_outbound_bytes}, the worker is taken not to read and is disconnected,
  * which ends its invocations.
  *
- * <p>When routing a message asks the connection to wait (a {@code reattach} retiring the worker's
- * previous connection), later messages are held, in order, and reading pauses until the wait is
- * over. The connection ends as the official engine ends it: on a shutdown ({@link #goAway}) or an
+ * <p>The connection ends as the official engine ends it: on a shutdown ({@link #goAway}) or an
  * eviction ({@link #retire}) the socket is closed without a Close frame, so that SDKs reconnect.
  *
- * <p>Concurrency: inbound messages are handled in arrival order on the connection's event loop (the
- * held messages too); {@link #send}, {@link #goAway} and {@link #retire} are safe from any thread
- * and never block; all channel I/O happens on the event loop.
+ * <p>Concurrency: inbound messages are handled in arrival order ({@link InboundMessages}); {@link
+ * #send}, {@link #goAway} and {@link #retire} are safe from any thread and never block; all channel
+ * I/O happens on the event loop.
  */
 final class WorkerConnection implements WorkerOutbound {
 
@@ -67,20 +60,13 @@ final class WorkerConnection implements WorkerOutbound {
   /** Length of the prefix that marks a binary telemetry frame ({@code OTLP}, {@code MTRC}…). */
   private static final int TELEMETRY_PREFIX = 4;
 
-  /** Messages this large are decoded and routed on the decode pool, not on the event loop. */
-  static final int OFFLOAD_BYTES = 1024 * 1024;
-
-  /** Sees every offloaded message on the decode thread before it is decoded; tests only. */
-  static volatile @Nullable Consumer<byte[]> offloadHook;
-
   private final MessageCodec codec = MessageCodec.instance();
   private final MessageRouter router;
+  private final InboundMessages inbound;
   private final Consumer<byte[]> telemetrySink;
   private final Worker worker;
   private final EngineLimits limits;
-  private final Executor decodePool;
   private final RateLimitedLog warnings;
-  private final UndecodableMessages undecodable;
 
   /** Encoded messages waiting for the event loop; emptied for good once the connection ends. */
   private final ConcurrentLinkedQueue<byte[]> outbox = new ConcurrentLinkedQueue<>();
@@ -112,15 +98,6 @@ final class WorkerConnection implements WorkerOutbound {
   /** Completes once the queued messages are written and the socket closed, or it has ended. */
   private final CompletableFuture<Void> goneAway = new CompletableFuture<>();
 
-  /**
-   * Messages that arrived while routing waits, in order: decoded {@link Message}s, and large ones
-   * still to be decoded ({@code byte[]}) (event loop only).
-   */
-  private final ArrayDeque<Object> held = new ArrayDeque<>();
-
-  /** Whether routing waits for a stage before the next message (event loop only). */
-  private boolean holding;
-
   WorkerConnection(
       MessageRouter router,
       Consumer<byte[]> telemetrySink,
@@ -131,10 +108,11 @@ final class WorkerConnection implements WorkerOutbound {
     this.router = router;
     this.telemetrySink = telemetrySink;
     this.limits = limits;
-    this.decodePool = decodePool;
     this.warnings = warnings;
-    this.undecodable = new UndecodableMessages(router, warnings);
     this.worker = new Worker(remote == null ? null : remote.getAddress().getHostAddress(), this);
+    this.inbound =
+        new InboundMessages(
+            worker, router, decodePool, new UndecodableMessages(router, warnings), () -> closed);
   }
 
   /** Runs the connection until either side closes it. Called on the connection's event loop. */
@@ -145,6 +123,7 @@ final class WorkerConnection implements WorkerOutbound {
           // Runs at once: the handler sits after the frame aggregator, before Reactor's bridge.
           connection.addHandlerLast("iii.worker.messages", new MessageHandler());
           channel = connection.channel();
+          inbound.attach(connection.channel());
         });
     router.connected(worker);
     // Only control frames reach Reactor now (it answers pings and the peer's Close). Messages read
@@ -349,119 +328,7 @@ final class WorkerConnection implements WorkerOutbound {
   }
 
   private void dispatch(byte[] json) {
-    if (json.length >= OFFLOAD_BYTES) {
-      if (holding) {
-        held.add(json);
-      } else {
-        offload(json);
-      }
-      return;
-    }
-    Message message = decode(json);
-    if (message == null) {
-      return;
-    }
-    if (holding) {
-      held.add(message);
-      return;
-    }
-    route(message);
-  }
-
-  /** Decodes a message; one that cannot be decoded is handled here and gives {@code null}. */
-  private @Nullable Message decode(byte[] json) {
-    try {
-      return codec.decode(json);
-    } catch (ProtocolException e) {
-      if (e.isUnknownType()) {
-        log.debug("{}: ignoring message: {}", worker, e.getMessage());
-      } else {
-        undecodable.handle(worker, json, e);
-      }
-      return null;
-    }
-  }
-
-  /**
-   * Decodes and routes a large message on the decode pool, holding later messages until it is done
-   * (and until whatever its routing asks to wait for). On the event loop.
-   */
-  private void offload(byte[] json) {
-    CompletableFuture<@Nullable CompletionStage<?>> routed;
-    try {
-      routed = CompletableFuture.supplyAsync(() -> decodeAndRoute(json), decodePool);
-    } catch (RejectedExecutionException e) {
-      // The pool is full (or shut down): decode here, as a small message would be.
-      Message message = decode(json);
-      if (message != null) {
-        route(message);
-      }
-      return;
-    }
-    hold(routed.thenCompose(wait -> wait == null ? CompletableFuture.completedFuture(null) : wait));
-  }
-
-  /** On the decode pool. */
-  private @Nullable CompletionStage<?> decodeAndRoute(byte[] json) {
-    Consumer<byte[]> hook = offloadHook;
-    if (hook != null) {
-      hook.accept(json);
-    }
-    if (closed) {
-      return null;
-    }
-    try {
-      Message message = decode(json);
-      return message == null ? null : router.route(worker, message);
-    } catch (RuntimeException e) {
-      log.error("{}: failed to handle a message of {} bytes", worker, json.length, e);
-      return null;
-    }
-  }
-
-  private void route(Message message) {
-    CompletionStage<?> wait = router.route(worker, message);
-    if (wait != null) {
-      hold(wait);
-    }
-  }
-
-  /** Holds later messages, and stops reading, until {@code wait} completes. */
-  private void hold(CompletionStage<?> wait) {
-    holding = true;
-    Channel open = channel;
-    if (open == null) {
-      return;
-    }
-    open.config().setAutoRead(false);
-    wait.whenComplete(
-        (ignored, error) -> {
-          try {
-            open.eventLoop().execute(this::release);
-          } catch (RejectedExecutionException e) {
-            // the event loops are shutting down: nothing will be handled any more
-          }
-        });
-  }
-
-  /** Routes the held messages in order, until one asks to wait again. On the event loop. */
-  private void release() {
-    holding = false;
-    while (!holding && !closed) {
-      Object next = held.poll();
-      if (next == null) {
-        break;
-      }
-      if (next instanceof Message message) {
-        route(message);
-      } else {
-        offload((byte[]) next);
-      }
-    }
-    Channel open = channel;
-    if (!holding && open != null) {
-      open.config().setAutoRead(true);
-    }
+    inbound.dispatch(json);
   }
 
   private void disconnect() {

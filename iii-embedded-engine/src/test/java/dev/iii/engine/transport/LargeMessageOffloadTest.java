@@ -31,7 +31,7 @@ class LargeMessageOffloadTest {
 
   @AfterEach
   void stop() throws Exception {
-    WorkerConnection.offloadHook = null;
+    InboundMessages.offloadHook = null;
     for (WsSocket socket : sockets) {
       socket.close();
     }
@@ -66,7 +66,7 @@ class LargeMessageOffloadTest {
     CountDownLatch entered = new CountDownLatch(1);
     CountDownLatch release = new CountDownLatch(1);
     AtomicReference<Thread> decodeThread = new AtomicReference<>();
-    WorkerConnection.offloadHook =
+    InboundMessages.offloadHook =
         json -> {
           decodeThread.set(Thread.currentThread());
           entered.countDown();
@@ -79,7 +79,7 @@ class LargeMessageOffloadTest {
     String large = UUID.randomUUID().toString();
     String small = UUID.randomUUID().toString();
     caller.sendText(
-        invoke(large, "big::f", "\"" + "x".repeat(WorkerConnection.OFFLOAD_BYTES) + "\""));
+        invoke(large, "big::f", "\"" + "x".repeat(InboundMessages.OFFLOAD_BYTES) + "\""));
     caller.sendText(invoke(small, "big::f", "{}"));
 
     assertThat(entered.await(20, TimeUnit.SECONDS)).as("large message offloaded").isTrue();
