@@ -180,7 +180,8 @@ public final class EmbeddedEngine implements AutoCloseable {
               router,
               telemetry.store(),
               routes -> modules.forEach(module -> module.engineRoutes(routes)),
-              routes -> modules.forEach(module -> module.httpRoutes(routes)));
+              routes -> modules.forEach(module -> module.httpRoutes(routes)),
+              config.limits());
     } catch (RuntimeException e) {
       closeModules();
       executor.shutdownNow();

@@ -16,8 +16,10 @@ import tools.jackson.databind.JsonNode;
 /**
  * Proves that nothing a worker sends can break its connection or the engine: malformed JSON,
  * unknown types, messages missing required fields, empty frames, binary protocol frames and
- * telemetry frames are handled or dropped (never answered, never logged as errors), and the same
- * connection keeps working afterwards. Also covers application and WebSocket ping.
+ * telemetry frames are handled or dropped (never logged as errors), and the same connection keeps
+ * working afterwards; a call or result that cannot be read but names its invocation ends that
+ * invocation ({@code invalid_message}, {@code invalid_result}) rather than leaving it to a timeout.
+ * Also covers application and WebSocket ping.
  */
 class RobustnessTest extends EngineTestSupport {
 
@@ -66,9 +68,6 @@ class RobustnessTest extends EngineTestSupport {
         Arguments.of("wrong-case type", "{\"type\":\"Ping\"}"),
         Arguments.of("registerfunction without id", "{\"type\":\"registerfunction\"}"),
         Arguments.of(
-            "invokefunction without function_id",
-            "{\"type\":\"invokefunction\",\"invocation_id\":\"" + uuid() + "\",\"data\":{}}"),
-        Arguments.of(
             "invocationresult without function_id",
             "{\"type\":\"invocationresult\",\"invocation_id\":\"" + uuid() + "\",\"result\":1}"),
         Arguments.of(
@@ -84,22 +83,9 @@ class RobustnessTest extends EngineTestSupport {
             "{\"type\":\"workerregistered\",\"worker_id\":\"" + uuid() + "\"}"),
         Arguments.of("pong from a worker", "{\"type\":\"pong\"}"),
         Arguments.of(
-            "invokefunction with a numeric function_id",
-            "{\"type\":\"invokefunction\",\"invocation_id\":\""
-                + uuid()
-                + "\",\"function_id\":42,\"data\":{}}"),
-        Arguments.of(
             "invokefunction with a numeric invocation_id",
             "{\"type\":\"invokefunction\",\"invocation_id\":7,"
                 + "\"function_id\":\"engine::functions::list\",\"data\":{}}"),
-        Arguments.of(
-            "data nested 5000 levels deep",
-            "{\"type\":\"invokefunction\",\"invocation_id\":\""
-                + uuid()
-                + "\",\"function_id\":\"engine::functions::list\",\"data\":"
-                + "[".repeat(5000)
-                + "]".repeat(5000)
-                + "}"),
         Arguments.of("empty text frame", ""),
         Arguments.of("blank text frame", "  \n\t "));
   }
@@ -116,15 +102,43 @@ class RobustnessTest extends EngineTestSupport {
     assertThat(logs.errors()).as("errors logged for %s", what).isEmpty();
   }
 
+  static Stream<Arguments> unreadableCalls() {
+    return Stream.of(
+        Arguments.of("invokefunction without function_id", "'data':{}"),
+        Arguments.of("invokefunction with a numeric function_id", "'function_id':42,'data':{}"),
+        Arguments.of("invokefunction without data", "'function_id':'b::f'"),
+        Arguments.of(
+            "data nested 5000 levels deep",
+            "'function_id':'engine::functions::list','data':"
+                + "[".repeat(5000)
+                + "]".repeat(5000)));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("unreadableCalls")
+  void unreadableCallWithAnIdIsAnsweredInvalidMessage(String what, String fields) {
+    RawWorker a = connect();
+    RawWorker b = connect();
+    registerFunction(b, "b::f");
+    String id = uuid();
+
+    a.send(
+        json("{'type':'invokefunction','invocation_id':'%s',").formatted(id) + json(fields) + "}");
+
+    assertThat(a.awaitResult(id).path("error").path("code").asString())
+        .as(what)
+        .isEqualTo("invalid_message");
+    assertThat(b.drain()).isEmpty();
+    assertStillWorks(a);
+    assertThat(logs.errors()).as("errors logged for %s", what).isEmpty();
+  }
+
   @Test
-  void invokeFunctionWithoutDataIsDropped() {
+  void invokeFunctionWithoutDataOrIdIsDropped() {
     RawWorker a = connect();
     RawWorker b = connect();
     registerFunction(b, "b::f");
 
-    a.send(
-        json("{'type':'invokefunction','invocation_id':'%s','function_id':'b::f'}")
-            .formatted(uuid()));
     a.send(json("{'type':'invokefunction','function_id':'b::f'}"));
 
     assertThat(a.drain()).isEmpty();
@@ -163,7 +177,7 @@ class RobustnessTest extends EngineTestSupport {
 
   @ParameterizedTest
   @ValueSource(strings = {"{\"code\":\"only_code\"}", "\"boom\"", "{\"message\":\"no code\"}"})
-  void resultWithAMalformedErrorIsDroppedAndTheCallStaysOpen(String error) {
+  void resultWithAMalformedErrorEndsTheCallWithInvalidResult(String error) {
     RawWorker a = connect();
     RawWorker b = connect();
     registerFunction(b, "b::f");
@@ -176,13 +190,15 @@ class RobustnessTest extends EngineTestSupport {
     b.send(
         json("{'type':'invocationresult','invocation_id':'%s','function_id':'b::f','error':%s}")
             .formatted(id, error));
-    b.sync();
-    assertThat(a.drain()).isEmpty();
 
+    JsonNode answer = a.awaitResult(id);
+    assertThat(answer.path("error").path("code").asString()).isEqualTo("invalid_result");
+    assertThat(answer.path("error").path("message").asString()).contains("b::f");
+    // A later, valid result finds nobody waiting.
     b.send(
         json("{'type':'invocationresult','invocation_id':'%s','function_id':'b::f','result':7}")
             .formatted(id));
-    assertThat(a.awaitResult(id).path("result").asInt()).isEqualTo(7);
+    assertThat(a.drain()).isEmpty();
     assertThat(logs.errors()).isEmpty();
   }
 

@@ -22,6 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -46,6 +47,10 @@ import tools.jackson.databind.JsonNode;
  * every call keeping per-worker sets up to date. Timeouts cost a call nothing but a clock read: one
  * task on the engine's scheduler ({@link #scheduleExpiry}) sweeps the map a few times per timeout
  * and ends what is overdue.
+ *
+ * <p>Over 400 lines on purpose: the pending map and every way an entry leaves it (result, error,
+ * disconnect, undecodable result, timeout) stay in one class, so that "each invocation ends exactly
+ * once" can be checked by reading one file.
  */
 public final class InvocationRouter {
 
@@ -311,6 +316,22 @@ public final class InvocationRouter {
     } else {
       entry.outcome.succeeded(result.result());
     }
+  }
+
+  /**
+   * Ends a pending invocation at once with an error, e.g. when its result arrived but could not be
+   * read.
+   *
+   * @param error makes the error from the invocation's function id
+   * @return {@code false} when no invocation with that id is pending
+   */
+  public boolean fail(String invocationId, Function<String, InvocationError> error) {
+    Pending entry = pending.remove(invocationId);
+    if (entry == null) {
+      return false;
+    }
+    entry.outcome.failed(error.apply(entry.functionId));
+    return true;
   }
 
   /** Ends every invocation the worker takes part in, as caller or handler. */

@@ -55,6 +55,12 @@ public final class MessageRouter {
 
   private static final Logger log = LoggerFactory.getLogger(MessageRouter.class);
 
+  /** The error a caller gets when its function's result could not be read. */
+  public static final String INVALID_RESULT = "invalid_result";
+
+  /** The error a worker gets for a call the engine could not read. */
+  public static final String INVALID_MESSAGE = "invalid_message";
+
   /** The error code sent to a worker whose trigger an engine module refused. */
   public static final String TRIGGER_REGISTRATION_FAILED = "trigger_registration_failed";
 
@@ -170,6 +176,39 @@ public final class MessageRouter {
       log.debug("Ignoring {} from {}", message.type(), worker);
     }
     return null;
+  }
+
+  /**
+   * A worker's message that could not be decoded, as far as its top-level fields could be read: an
+   * {@code invocationresult} ends its pending invocation at once ({@value #INVALID_RESULT}), an
+   * {@code invokefunction} is answered with {@value #INVALID_MESSAGE}, so that no caller waits for
+   * its own timeout.
+   *
+   * @param problem what the decoder reported, for the error message
+   * @return whether an invocation was ended or answered
+   */
+  public boolean undecodable(
+      Worker worker,
+      String type,
+      String invocationId,
+      @Nullable String functionId,
+      String problem) {
+    if ("invocationresult".equals(type)) {
+      return invocations.fail(
+          invocationId,
+          function ->
+              new InvocationError(
+                  INVALID_RESULT, "The result of " + function + " could not be read: " + problem));
+    }
+    if ("invokefunction".equals(type)) {
+      worker.send(
+          InvocationResult.failure(
+              invocationId,
+              functionId == null ? "" : functionId,
+              new ErrorBody(INVALID_MESSAGE, "The call could not be read: " + problem)));
+      return true;
+    }
+    return false;
   }
 
   /**

@@ -1,20 +1,27 @@
 package dev.iii.engine.transport;
 
+import dev.iii.engine.config.EngineLimits;
 import dev.iii.engine.router.MessageRouter;
-import dev.iii.protocol.Limits;
+import dev.iii.engine.support.RateLimitedLog;
+import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
+import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRoutes;
 import reactor.netty.http.server.WebsocketServerSpec;
@@ -25,6 +32,14 @@ import reactor.netty.http.websocket.WebsocketOutbound;
  * The engine's listeners: on the engine port the worker WebSocket ({@code /}) and the SDKs'
  * telemetry socket ({@code /otel}), and the HTTP port. Engine modules add routes to either through
  * {@link Routes}.
+ *
+ * <p>Both listeners apply the engine's {@link EngineLimits}: a connection must send complete
+ * request headers within {@code handshake_timeout_ms} and, kept alive, its next request within
+ * {@code http_idle_timeout_ms} ({@link RequestDeadline}); request headers are bounded by {@code
+ * max_request_header_bytes} (431); every WebSocket, once upgraded, is pinged and closed when silent
+ * for {@code idle_timeout_ms} ({@link SocketIdleHandler}); worker frames and messages are bounded
+ * by {@code max_message_bytes}. Worker messages of {@value InboundMessages#OFFLOAD_BYTES} bytes or
+ * more are decoded and routed on a small bounded pool, not on the event loop.
  *
  * <p>Concurrency: bound in the constructor; the sets of open connections are concurrent, so {@link
  * #close} may run while workers connect and leave.
@@ -38,21 +53,24 @@ public final class EngineServer {
   /** The telemetry-only socket path of the official engine (0.22+). */
   public static final String TELEMETRY_PATH = "/otel";
 
+  /** How often a warning a client can provoke is written, per cause. */
+  static final Duration WARNING_INTERVAL = Duration.ofSeconds(10);
+
+  /** Large messages waiting for the decode pool; past this they are decoded on the event loop. */
+  private static final int DECODE_QUEUE = 64;
+
   private final Set<WorkerConnection> connections = ConcurrentHashMap.newKeySet();
   private final Set<TelemetryConnection> telemetryConnections = ConcurrentHashMap.newKeySet();
   private final MessageRouter router;
   private final Consumer<byte[]> telemetrySink;
+  private final EngineLimits limits;
+  private final ThreadPoolExecutor decodePool;
+  private final RateLimitedLog warnings =
+      new RateLimitedLog(LoggerFactory.getLogger(EngineServer.class), WARNING_INTERVAL);
   private final DisposableServer engineServer;
   private final @Nullable DisposableServer httpServer;
 
-  /**
-   * Binds the listeners (port 0 picks a free port).
-   *
-   * @param httpHost where the HTTP listener binds, or {@code null} for no HTTP listener
-   * @param telemetrySink receives the binary telemetry frames of both sockets
-   * @param engineRoutes extra routes on the engine port (e.g. channel endpoints)
-   * @param httpRoutes routes of the HTTP port
-   */
+  /** Binds the listeners with the default {@link EngineLimits}. */
   public EngineServer(
       String host,
       int port,
@@ -62,14 +80,46 @@ public final class EngineServer {
       Consumer<byte[]> telemetrySink,
       Routes engineRoutes,
       Routes httpRoutes) {
+    this(
+        host,
+        port,
+        httpHost,
+        httpPort,
+        router,
+        telemetrySink,
+        engineRoutes,
+        httpRoutes,
+        EngineLimits.defaults());
+  }
+
+  /**
+   * Binds the listeners (port 0 picks a free port).
+   *
+   * @param httpHost where the HTTP listener binds, or {@code null} for no HTTP listener
+   * @param telemetrySink receives the binary telemetry frames of both sockets
+   * @param engineRoutes extra routes on the engine port (e.g. channel endpoints)
+   * @param httpRoutes routes of the HTTP port
+   * @param limits the bounds both listeners and every worker connection apply
+   */
+  public EngineServer(
+      String host,
+      int port,
+      @Nullable String httpHost,
+      int httpPort,
+      MessageRouter router,
+      Consumer<byte[]> telemetrySink,
+      Routes engineRoutes,
+      Routes httpRoutes,
+      EngineLimits limits) {
     this.router = router;
     this.telemetrySink = telemetrySink;
+    this.limits = limits;
+    this.decodePool = decodePool();
+    // One frame may carry a whole message: a large result must not cost the worker its connection.
     WebsocketServerSpec spec =
-        WebsocketServerSpec.builder().maxFramePayloadLength(Limits.MAX_FRAME_BYTES).build();
+        WebsocketServerSpec.builder().maxFramePayloadLength(limits.maxMessageBytes()).build();
     this.engineServer =
-        HttpServer.create()
-            .host(host)
-            .port(port)
+        listener(host, port)
             .route(
                 routes -> {
                   routes.ws("/", this::acceptWorker, spec);
@@ -84,9 +134,7 @@ public final class EngineServer {
     }
     try {
       this.httpServer =
-          HttpServer.create()
-              .host(httpHost)
-              .port(httpPort)
+          listener(httpHost, httpPort)
               .route(
                   routes -> {
                     httpRoutes.accept(routes);
@@ -95,8 +143,55 @@ public final class EngineServer {
               .bindNow();
     } catch (RuntimeException e) {
       engineServer.disposeNow();
+      decodePool.shutdownNow();
       throw e;
     }
+  }
+
+  /** A listener with the request deadlines, the header bound and the idle WebSocket check. */
+  private HttpServer listener(String host, int port) {
+    return HttpServer.create()
+        .host(host)
+        .port(port)
+        .httpRequestDecoder(
+            decoder ->
+                decoder
+                    .maxHeaderSize(limits.maxRequestHeaderBytes())
+                    .maxInitialLineLength(limits.maxRequestHeaderBytes()))
+        .doOnChannelInit((observer, channel, remote) -> installDeadline(channel));
+  }
+
+  private void installDeadline(Channel channel) {
+    RequestDeadline deadline =
+        new RequestDeadline(
+            limits.handshakeTimeout(),
+            limits.httpIdleTimeout(),
+            () -> new SocketIdleHandler(limits.idleTimeout(), warnings),
+            warnings);
+    if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
+      channel.pipeline().addAfter(NettyPipeline.HttpCodec, "iii.request.deadline", deadline);
+    } else {
+      channel.pipeline().addFirst("iii.request.deadline", deadline);
+    }
+  }
+
+  private static ThreadPoolExecutor decodePool() {
+    int threads = Math.max(2, Runtime.getRuntime().availableProcessors());
+    AtomicInteger count = new AtomicInteger();
+    ThreadPoolExecutor pool =
+        new ThreadPoolExecutor(
+            threads,
+            threads,
+            30,
+            TimeUnit.SECONDS,
+            new ArrayBlockingQueue<>(DECODE_QUEUE),
+            task -> {
+              Thread thread = new Thread(task, "iii-engine-decode-" + count.incrementAndGet());
+              thread.setDaemon(true);
+              return thread;
+            });
+    pool.allowCoreThreadTimeOut(true);
+    return pool;
   }
 
   public int port() {
@@ -136,6 +231,7 @@ public final class EngineServer {
       httpServer.disposeNow(timeout);
     }
     engineServer.disposeNow(timeout);
+    decodePool.shutdownNow();
   }
 
   private Mono<Void> acceptWorker(WebsocketInbound in, WebsocketOutbound out) {
@@ -146,13 +242,15 @@ public final class EngineServer {
             remote[0] = address;
           }
         });
-    WorkerConnection connection = new WorkerConnection(router, telemetrySink, remoteOf(remote));
+    WorkerConnection connection =
+        new WorkerConnection(router, telemetrySink, remoteOf(remote), limits, decodePool, warnings);
     connections.add(connection);
     return connection.handle(in, out).doFinally(signal -> connections.remove(connection));
   }
 
   private Mono<Void> acceptTelemetry(WebsocketInbound in, WebsocketOutbound out) {
-    TelemetryConnection connection = new TelemetryConnection(telemetrySink);
+    TelemetryConnection connection =
+        new TelemetryConnection(telemetrySink, limits.maxMessageBytes());
     telemetryConnections.add(connection);
     return connection.handle(in).doFinally(signal -> telemetryConnections.remove(connection));
   }

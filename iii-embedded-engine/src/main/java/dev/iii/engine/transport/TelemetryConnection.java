@@ -1,6 +1,5 @@
 package dev.iii.engine.transport;
 
-import dev.iii.protocol.Limits;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
@@ -30,17 +29,19 @@ final class TelemetryConnection {
   private static final Logger log = LoggerFactory.getLogger(TelemetryConnection.class);
 
   private final Consumer<byte[]> telemetrySink;
+  private final int maxMessageBytes;
   private volatile @Nullable Channel channel;
   private final CompletableFuture<Void> closed = new CompletableFuture<>();
 
-  TelemetryConnection(Consumer<byte[]> telemetrySink) {
+  TelemetryConnection(Consumer<byte[]> telemetrySink, int maxMessageBytes) {
     this.telemetrySink = telemetrySink;
+    this.maxMessageBytes = maxMessageBytes;
   }
 
   /** Runs the connection until either side closes it. */
   Mono<Void> handle(WebsocketInbound in) {
     in.withConnection(connection -> channel = connection.channel());
-    return in.aggregateFrames(Limits.MAX_MESSAGE_BYTES)
+    return in.aggregateFrames(maxMessageBytes)
         .receiveFrames()
         .doOnNext(this::onFrame)
         .onErrorResume(e -> Mono.empty())

@@ -1,28 +1,30 @@
 package dev.iii.engine.transport;
 
+import dev.iii.engine.config.EngineLimits;
 import dev.iii.engine.registry.Worker;
 import dev.iii.engine.registry.WorkerOutbound;
 import dev.iii.engine.router.MessageRouter;
-import dev.iii.protocol.Limits;
+import dev.iii.engine.support.RateLimitedLog;
 import dev.iii.protocol.Message;
 import dev.iii.protocol.MessageCodec;
-import dev.iii.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import java.net.InetSocketAddress;
-import java.util.ArrayDeque;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -33,19 +35,23 @@ import reactor.netty.http.websocket.WebsocketOutbound;
 
 /**
  * One worker's WebSocket. A pipeline handler takes whole text and binary messages off the
- * connection before Reactor sees them, decodes them straight from the frame's bytes and routes
- * them; Reactor still answers pings and runs the close handshake. Outgoing messages are encoded on
- * the sending thread and wait in a lock-free queue that one event-loop task drains and flushes at
- * once, so a burst of results costs one flush, and routing never waits for a slow worker.
+ * connection before Reactor sees them and hands them to {@link InboundMessages}, which decodes them
+ * straight from the frame's bytes and routes them in order (large ones off the event loop); Reactor
+ * still answers pings and runs the close handshake.
  *
- * <p>When routing a message asks the connection to wait (a {@code reattach} retiring the worker's
- * previous connection), later messages are held, in order, and reading pauses until the wait is
- * over. The connection ends as the official engine ends it: on a shutdown ({@link #goAway}) or an
+ * <p>Outgoing messages are encoded on the sending thread and wait in a lock-free queue that one
+ * event-loop task drains and flushes at once, so a burst of results costs one flush, and routing
+ * never waits for a slow worker. The task writes only while the channel is writable (Netty's water
+ * marks) and resumes when it is writable again; when what waits — that queue plus Netty's pending
+ * writes — passes {@code max_outbound_bytes}, the worker is taken not to read and is disconnected,
+ * which ends its invocations.
+ *
+ * <p>The connection ends as the official engine ends it: on a shutdown ({@link #goAway}) or an
  * eviction ({@link #retire}) the socket is closed without a Close frame, so that SDKs reconnect.
  *
- * <p>Concurrency: inbound messages are handled in arrival order on the connection's event loop (the
- * held messages too); {@link #send}, {@link #goAway} and {@link #retire} are safe from any thread
- * and never block; all channel I/O happens on the event loop.
+ * <p>Concurrency: inbound messages are handled in arrival order ({@link InboundMessages}); {@link
+ * #send}, {@link #goAway} and {@link #retire} are safe from any thread and never block; all channel
+ * I/O happens on the event loop.
  */
 final class WorkerConnection implements WorkerOutbound {
 
@@ -56,11 +62,20 @@ final class WorkerConnection implements WorkerOutbound {
 
   private final MessageCodec codec = MessageCodec.instance();
   private final MessageRouter router;
+  private final InboundMessages inbound;
   private final Consumer<byte[]> telemetrySink;
   private final Worker worker;
+  private final EngineLimits limits;
+  private final RateLimitedLog warnings;
 
   /** Encoded messages waiting for the event loop; emptied for good once the connection ends. */
   private final ConcurrentLinkedQueue<byte[]> outbox = new ConcurrentLinkedQueue<>();
+
+  /** The bytes in {@link #outbox}. */
+  private final AtomicLong outboxBytes = new AtomicLong();
+
+  /** The worker was found not to read; it is disconnected once. */
+  private final AtomicBoolean overflowed = new AtomicBoolean();
 
   private final AtomicBoolean flushScheduled = new AtomicBoolean();
   private final Runnable flushTask = this::flush;
@@ -83,27 +98,32 @@ final class WorkerConnection implements WorkerOutbound {
   /** Completes once the queued messages are written and the socket closed, or it has ended. */
   private final CompletableFuture<Void> goneAway = new CompletableFuture<>();
 
-  /** Messages that arrived while routing waits (event loop only). */
-  private final ArrayDeque<Message> held = new ArrayDeque<>();
-
-  /** Whether routing waits for a stage before the next message (event loop only). */
-  private boolean holding;
-
   WorkerConnection(
-      MessageRouter router, Consumer<byte[]> telemetrySink, @Nullable InetSocketAddress remote) {
+      MessageRouter router,
+      Consumer<byte[]> telemetrySink,
+      @Nullable InetSocketAddress remote,
+      EngineLimits limits,
+      Executor decodePool,
+      RateLimitedLog warnings) {
     this.router = router;
     this.telemetrySink = telemetrySink;
+    this.limits = limits;
+    this.warnings = warnings;
     this.worker = new Worker(remote == null ? null : remote.getAddress().getHostAddress(), this);
+    this.inbound =
+        new InboundMessages(
+            worker, router, decodePool, new UndecodableMessages(router, warnings), () -> closed);
   }
 
   /** Runs the connection until either side closes it. Called on the connection's event loop. */
   Mono<Void> handle(WebsocketInbound in, WebsocketOutbound out) {
-    in.aggregateFrames(Limits.MAX_MESSAGE_BYTES);
+    in.aggregateFrames(limits.maxMessageBytes());
     in.withConnection(
         connection -> {
           // Runs at once: the handler sits after the frame aggregator, before Reactor's bridge.
           connection.addHandlerLast("iii.worker.messages", new MessageHandler());
           channel = connection.channel();
+          inbound.attach(connection.channel());
         });
     router.connected(worker);
     // Only control frames reach Reactor now (it answers pings and the peer's Close). Messages read
@@ -124,13 +144,41 @@ final class WorkerConnection implements WorkerOutbound {
     if (closing) {
       return false;
     }
-    outbox.add(codec.encodeToBytes(message));
+    byte[] bytes = codec.encodeToBytes(message);
+    outbox.add(bytes);
+    long waiting = outboxBytes.addAndGet(bytes.length) + pendingWrites(channel);
     if (closed) {
       outbox.clear(); // lost a race with the disconnect: nobody will flush this any more
       return false;
     }
+    if (waiting > limits.maxOutboundBytes()) {
+      overflow(waiting);
+      return false;
+    }
     scheduleFlush();
     return true;
+  }
+
+  /** What Netty has been given and not yet written to the socket. */
+  private static long pendingWrites(@Nullable Channel open) {
+    ChannelOutboundBuffer buffer = open == null ? null : open.unsafe().outboundBuffer();
+    return buffer == null ? 0 : buffer.totalPendingWriteBytes();
+  }
+
+  /** The worker does not read what is sent to it: disconnect it, once, which ends its calls. */
+  private void overflow(long waiting) {
+    if (!overflowed.compareAndSet(false, true)) {
+      return;
+    }
+    warnings.warn(
+        "outbound limit",
+        "{} ({}) does not read: {} bytes wait to be written to it, over max_outbound_bytes {};"
+            + " disconnecting it",
+        worker,
+        String.valueOf(worker.ipAddress()),
+        waiting,
+        limits.maxOutboundBytes());
+    retire();
   }
 
   /**
@@ -191,7 +239,10 @@ final class WorkerConnection implements WorkerOutbound {
     }
   }
 
-  /** Writes every queued message, then flushes once. Runs on the event loop. */
+  /**
+   * Writes queued messages while the channel is writable, then flushes once; the rest waits for the
+   * channel to become writable again. Runs on the event loop.
+   */
   private void flush() {
     flushScheduled.set(false);
     Channel open = channel;
@@ -200,14 +251,19 @@ final class WorkerConnection implements WorkerOutbound {
       return;
     }
     boolean wrote = false;
-    for (byte[] next = outbox.poll(); next != null; next = outbox.poll()) {
+    while (open.isWritable()) {
+      byte[] next = outbox.poll();
+      if (next == null) {
+        break;
+      }
+      outboxBytes.addAndGet(-next.length);
       open.write(new TextWebSocketFrame(Unpooled.wrappedBuffer(next)), open.voidPromise());
       wrote = true;
     }
     if (wrote) {
       open.flush();
     }
-    if (goAwayRequested && goAwaySent.compareAndSet(false, true)) {
+    if (goAwayRequested && outbox.isEmpty() && goAwaySent.compareAndSet(false, true)) {
       // Closes once everything written before it is on the wire.
       open.writeAndFlush(Unpooled.EMPTY_BUFFER)
           .addListener(
@@ -272,63 +328,7 @@ final class WorkerConnection implements WorkerOutbound {
   }
 
   private void dispatch(byte[] json) {
-    Message message;
-    try {
-      message = codec.decode(json);
-    } catch (ProtocolException e) {
-      if (e.isUnknownType()) {
-        log.debug("{}: ignoring message: {}", worker, e.getMessage());
-      } else {
-        log.warn("{}: json decode error, message dropped: {}", worker, e.getMessage());
-      }
-      return;
-    }
-    if (holding) {
-      held.add(message);
-      return;
-    }
-    route(message);
-  }
-
-  private void route(Message message) {
-    CompletionStage<?> wait = router.route(worker, message);
-    if (wait != null) {
-      hold(wait);
-    }
-  }
-
-  /** Holds later messages, and stops reading, until {@code wait} completes. */
-  private void hold(CompletionStage<?> wait) {
-    holding = true;
-    Channel open = channel;
-    if (open == null) {
-      return;
-    }
-    open.config().setAutoRead(false);
-    wait.whenComplete(
-        (ignored, error) -> {
-          try {
-            open.eventLoop().execute(this::release);
-          } catch (RejectedExecutionException e) {
-            // the event loops are shutting down: nothing will be handled any more
-          }
-        });
-  }
-
-  /** Routes the held messages in order, until one asks to wait again. On the event loop. */
-  private void release() {
-    holding = false;
-    while (!holding && !closed) {
-      Message next = held.poll();
-      if (next == null) {
-        break;
-      }
-      route(next);
-    }
-    Channel open = channel;
-    if (!holding && open != null) {
-      open.config().setAutoRead(true);
-    }
+    inbound.dispatch(json);
   }
 
   private void disconnect() {
@@ -357,6 +357,14 @@ final class WorkerConnection implements WorkerOutbound {
         return;
       }
       ctx.fireChannelRead(message);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+      if (ctx.channel().isWritable() && !outbox.isEmpty()) {
+        scheduleFlush();
+      }
+      ctx.fireChannelWritabilityChanged();
     }
   }
 }
