@@ -256,34 +256,51 @@ class EngineSoakIT {
     }
   }
 
-  /** Sends {@code count} requests declaring 64 MiB bodies, each on its own connection. */
+  /**
+   * Sends {@code count} requests declaring a 64 MiB body (answered before the body is sent) and
+   * {@code count} chunked bodies that keep coming past the limit, each on its own connection.
+   *
+   * @param refused counts the requests answered 413
+   */
   private static void oversizedBodies(int port, int count, AtomicInteger refused) {
-    byte[] chunk = new byte[64 * 1024];
-    java.util.Arrays.fill(chunk, (byte) ' ');
     for (int i = 0; i < count; i++) {
       try (Socket socket = new Socket("127.0.0.1", port)) {
         socket.setSoTimeout(30_000);
-        OutputStream out = socket.getOutputStream();
-        out.write(
-            ("POST /soak/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
-                    + "Content-Length: "
-                    + (64L * MIB)
-                    + "\r\n\r\n")
-                .getBytes(StandardCharsets.US_ASCII));
-        try {
-          for (int sent = 0; sent < 64 * MIB; sent += chunk.length) {
-            out.write(chunk);
-          }
-        } catch (IOException e) {
-          // the engine answered and closed before the body was sent: expected
-        }
-        String status = statusLine(socket.getInputStream());
-        if (status.startsWith("HTTP/1.1 413")) {
+        socket
+            .getOutputStream()
+            .write(
+                ("POST /soak/echo HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                        + "Content-Type: application/json\r\nContent-Length: "
+                        + (64L * MIB)
+                        + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
+        if (statusLine(socket.getInputStream()).startsWith("HTTP/1.1 413")) {
           refused.incrementAndGet();
         }
       } catch (IOException e) {
-        // counted as not refused
+        // not counted as refused
       }
+      chunkedFlood(port);
+    }
+  }
+
+  /**
+   * A chunked JSON body sent until the engine stops it (64 MiB at most); its answer is not read.
+   */
+  private static void chunkedFlood(int port) {
+    byte[] chunk = ("10000\r\n" + " ".repeat(0x10000) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+    try (Socket socket = new Socket("127.0.0.1", port)) {
+      socket.setSoTimeout(30_000);
+      OutputStream out = socket.getOutputStream();
+      out.write(
+          ("POST /soak/echo HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+                  + "Transfer-Encoding: chunked\r\n\r\n")
+              .getBytes(StandardCharsets.US_ASCII));
+      for (int sent = 0; sent < 64 * MIB; sent += 0x10000) {
+        out.write(chunk);
+      }
+    } catch (IOException e) {
+      // the engine answered 413 and closed the connection: what it should do
     }
   }
 
