@@ -108,13 +108,11 @@ class EngineChaosIT {
       await("calls succeed before the next kill")
           .atMost(Duration.ofSeconds(30))
           .until(() -> succeeded.get() >= before + 20);
+      outage.active = true;
       engine.kill();
-      // The outage starts for the caller when it sees the engine gone: calls made before may have
-      // gone out on the dying socket (connection_lost); calls made from now on are queued.
       await()
           .atMost(Duration.ofSeconds(30))
           .until(() -> caller.getConnectionState() != ConnectionState.CONNECTED);
-      outage.active = true;
       Thread.sleep(pause); // the outage itself, not a wait for a condition
       engine = startJar(port);
       assertThat(engine.wsUrl()).isEqualTo(url);
@@ -210,7 +208,10 @@ class EngineChaosIT {
         Thread.currentThread().interrupt();
         return;
       }
-      boolean duringOutage = outage.active;
+      // The outage starts for the caller when it sees the engine gone: calls made before may have
+      // gone out on the dying socket (connection_lost); calls made from then on are queued.
+      boolean duringOutage =
+          outage.active && caller.getConnectionState() != ConnectionState.CONNECTED;
       long issuedAt = System.nanoTime();
       CompletableFuture<Object> future =
           caller.call(FUNCTION, Map.of("thread", thread, "n", n++), CALL_TIMEOUT);

@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A bounded soak of the stand-alone engine under hostile clients beside normal traffic: clients
- * that call and never read their results, request bodies far over the limit, and sockets that
+ * that flood a function of their own choosing with calls and never read the results, request bodies far over the limit, and sockets that
  * connect and never finish a request. Normal calls and HTTP requests must all succeed while it
  * happens, every hostile connection must be closed by the engine, and afterwards the engine's heap
  * (after a full GC) and RSS must be back near where they started.
@@ -76,8 +76,12 @@ class EngineSoakIT {
                 List.of("-Xmx192m", "-XX:MaxDirectMemorySize=192m"),
                 List.of("--config", config.toString()));
         III worker = new III(engine.wsUrl());
+        III floodWorker = new III(engine.wsUrl());
         III caller = new III(engine.wsUrl())) {
       worker.registerFunction("soak::echo", input -> input);
+      // What the hostile callers call: another worker, so that the flood it gets is its own.
+      floodWorker.registerFunction("soak::flood", input -> input);
+      floodWorker.connect().get(10, TimeUnit.SECONDS);
       worker.registerTrigger(
           "http", "soak::echo", Map.of("api_path", "/soak/echo", "http_method", "POST"));
       worker.connect().get(10, TimeUnit.SECONDS);
@@ -204,7 +208,7 @@ class EngineSoakIT {
       String id = UUID.randomUUID().toString();
       try {
         Object result = caller.call("soak::echo", Map.of("id", id)).get(30, TimeUnit.SECONDS);
-        if (!Map.of("id", id).equals(result)) {
+        if (!(result instanceof Map<?, ?> map) || !id.equals(map.get("id"))) {
           failures.add("call answered " + result);
         }
         calls.incrementAndGet();
@@ -247,7 +251,7 @@ class EngineSoakIT {
         socket.sendText(
             "{\"type\":\"invokefunction\",\"invocation_id\":\""
                 + UUID.randomUUID()
-                + "\",\"function_id\":\"soak::echo\",\"data\":{\"p\":\""
+                + "\",\"function_id\":\"soak::flood\",\"data\":{\"p\":\""
                 + payload
                 + "\"}}");
       }

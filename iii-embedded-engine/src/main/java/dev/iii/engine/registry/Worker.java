@@ -120,6 +120,14 @@ public final class Worker {
   }
 
   /**
+   * Offers this worker a message it may be spared while it is behind ({@link
+   * WorkerOutbound#offer}).
+   */
+  public WorkerOutbound.Offer offer(Message message) {
+    return outbound.offer(message);
+  }
+
+  /**
    * Retires this connection as if it had closed, after the messages it already received: used when
    * the same worker reattaches on a new connection.
    *

@@ -6,6 +6,26 @@ import java.util.concurrent.CompletionStage;
 /** Where messages for one worker go; implemented by the transport. */
 public interface WorkerOutbound {
 
+  /** What became of an {@link #offer}. */
+  enum Offer {
+    /** Queued for the worker. */
+    QUEUED,
+    /** Refused: the worker has not read enough of what was already sent to it. */
+    BUSY,
+    /** Refused: the connection is closed. */
+    CLOSED
+  }
+
+  /**
+   * Queues a message the engine may refuse (an invocation for the worker to run). Unlike {@link
+   * #send}, which must deliver (results, acknowledgements) and ends a connection that cannot take
+   * more, an offer is refused while the worker has more waiting than it should be given, and the
+   * connection stays: the caller is told, and the worker may catch up.
+   */
+  default Offer offer(Message message) {
+    return send(message) ? Offer.QUEUED : Offer.CLOSED;
+  }
+
   /**
    * Queues a message for the worker without blocking.
    *

@@ -8,6 +8,7 @@ import dev.iii.engine.registry.RegisteredFunction;
 import dev.iii.engine.registry.Trigger;
 import dev.iii.engine.registry.TriggerRegistry;
 import dev.iii.engine.registry.Worker;
+import dev.iii.engine.registry.WorkerOutbound;
 import dev.iii.protocol.ErrorBody;
 import dev.iii.protocol.InvocationIds;
 import dev.iii.protocol.InvocationResult;
@@ -292,11 +293,19 @@ public final class InvocationRouter {
       // Same id reused while in flight: the earlier call can no longer be answered.
       replaced.outcome.failed(new InvocationError("invocation_error", "channel closed"));
     }
-    boolean sent =
-        handler.send(
+    WorkerOutbound.Offer offer =
+        handler.offer(
             new InvokeFunction(
                 invocationId, functionId, data, traceparent, baggage, null, metadata, null));
-    if (!sent) {
+    if (offer == WorkerOutbound.Offer.BUSY && pending.remove(invocationId, entry)) {
+      outcome.failed(
+          new InvocationError(
+              "unavailable",
+              "Function "
+                  + functionId
+                  + " is not taking invocations: its worker has not read what was already sent"
+                  + " to it (limits: max_outbound_bytes)"));
+    } else if (offer != WorkerOutbound.Offer.QUEUED) {
       stop(entry);
     }
   }

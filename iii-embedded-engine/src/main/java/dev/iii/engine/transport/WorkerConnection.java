@@ -159,6 +159,31 @@ final class WorkerConnection implements WorkerOutbound {
     return true;
   }
 
+  /**
+   * Refuses an invocation while half of {@code max_outbound_bytes} already waits for this worker:
+   * the rest is kept for what must be delivered (results of its own calls), so that a flood of
+   * calls to a busy worker is answered to its callers instead of disconnecting the worker.
+   */
+  @Override
+  public Offer offer(Message message) {
+    if (closing) {
+      return Offer.CLOSED;
+    }
+    long waiting = outboxBytes.get() + pendingWrites(channel);
+    if (waiting > limits.maxOutboundBytes() / 2) {
+      warnings.warn(
+          "invocations refused",
+          "{} ({}) is behind: {} bytes wait to be written to it, over half of max_outbound_bytes"
+              + " {}; invocations for it are refused until it reads",
+          worker,
+          String.valueOf(worker.ipAddress()),
+          waiting,
+          limits.maxOutboundBytes());
+      return Offer.BUSY;
+    }
+    return send(message) ? Offer.QUEUED : Offer.CLOSED;
+  }
+
   /** What Netty has been given and not yet written to the socket. */
   private static long pendingWrites(@Nullable Channel open) {
     ChannelOutboundBuffer buffer = open == null ? null : open.unsafe().outboundBuffer();
