@@ -34,10 +34,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A bounded soak of the stand-alone engine under hostile clients beside normal traffic: clients
- * that flood a function of their own choosing with calls and never read the results, request bodies far over the limit, and sockets that
- * connect and never finish a request. Normal calls and HTTP requests must all succeed while it
- * happens, every hostile connection must be closed by the engine, and afterwards the engine's heap
- * (after a full GC) and RSS must be back near where they started.
+ * that flood a function of their own choosing with calls and never read the results, request bodies
+ * far over the limit, and sockets that connect and never finish a request. Normal calls and HTTP
+ * requests must all succeed while it happens, every hostile connection must be closed by the
+ * engine, and afterwards the engine's heap (after a full GC) and RSS must be back near where they
+ * started.
  *
  * <p>Memory bounds are set by the engine's limits, not by the machine's speed: the engine runs with
  * small limits and a small heap, so that a missing bound shows as an error or a large RSS rather
