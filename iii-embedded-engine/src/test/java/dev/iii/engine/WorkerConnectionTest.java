@@ -3,6 +3,7 @@ package dev.iii.engine;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.iii.engine.config.EngineLimits;
 import dev.iii.engine.registry.FunctionRegistry;
 import dev.iii.engine.registry.ServiceRegistry;
 import dev.iii.engine.registry.TriggerRegistry;
@@ -56,7 +57,15 @@ class WorkerConnectionTest {
             new InvocationRouter(functions, triggers));
     server =
         new EngineServer(
-            "127.0.0.1", 0, null, -1, router, telemetry::add, routes -> {}, routes -> {});
+            "127.0.0.1",
+            0,
+            null,
+            -1,
+            router,
+            telemetry::add,
+            routes -> {},
+            routes -> {},
+            EngineLimits.defaults());
   }
 
   @AfterEach

@@ -70,28 +70,6 @@ public final class EngineServer {
   private final DisposableServer engineServer;
   private final @Nullable DisposableServer httpServer;
 
-  /** Binds the listeners with the default {@link EngineLimits}. */
-  public EngineServer(
-      String host,
-      int port,
-      @Nullable String httpHost,
-      int httpPort,
-      MessageRouter router,
-      Consumer<byte[]> telemetrySink,
-      Routes engineRoutes,
-      Routes httpRoutes) {
-    this(
-        host,
-        port,
-        httpHost,
-        httpPort,
-        router,
-        telemetrySink,
-        engineRoutes,
-        httpRoutes,
-        EngineLimits.defaults());
-  }
-
   /**
    * Binds the listeners (port 0 picks a free port).
    *
