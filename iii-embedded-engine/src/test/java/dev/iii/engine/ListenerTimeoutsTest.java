@@ -156,6 +156,37 @@ class ListenerTimeoutsTest {
   }
 
   @Test
+  void aRequestBodyThatStopsArrivingIsClosed() throws Exception {
+    try (dev.iii.III worker = new dev.iii.III(engine.wsUrl())) {
+      worker.registerFunction("upload::sink", input -> java.util.Map.of("ok", true));
+      worker.registerTrigger(
+          "http", "upload::sink", java.util.Map.of("api_path", "/upload", "http_method", "POST"));
+      worker.connect().get(10, java.util.concurrent.TimeUnit.SECONDS);
+      org.awaitility.Awaitility.await().atMost(BOUND).until(this::uploadRouteAnswers);
+
+      Socket socket = socket(engine.httpPort());
+      write(
+          socket,
+          "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              + "Content-Length: 100\r\n\r\n{\"a\":");
+      // ...and not one byte more: the body must not hold the connection for ever.
+      assertThat(closedByPeer(socket)).as("stalled body closed").isTrue();
+    }
+  }
+
+  private boolean uploadRouteAnswers() throws IOException {
+    try (Socket probe = socket(engine.httpPort())) {
+      write(
+          probe,
+          "POST /upload HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+              + "Content-Length: 2\r\nConnection: close\r\n\r\n{}");
+      probe.setSoTimeout(Math.toIntExact(BOUND.toMillis()));
+      byte[] start = probe.getInputStream().readNBytes(12);
+      return new String(start, StandardCharsets.US_ASCII).equals("HTTP/1.1 200");
+    }
+  }
+
+  @Test
   void requestHeadersOverTheLimitAreAnswered431() throws Exception {
     Socket socket = socket(engine.httpPort());
     write(socket, "GET / HTTP/1.1\r\nHost: x\r\nX-Big: " + "b".repeat(5000) + "\r\n\r\n");

@@ -113,6 +113,9 @@ public final class EngineServer {
     try {
       this.httpServer =
           listener(httpHost, httpPort)
+              // A body that stops arriving (a slowloris after its headers) is closed, not waited
+              // on.
+              .readTimeout(limits.httpIdleTimeout())
               .route(
                   routes -> {
                     httpRoutes.accept(routes);
