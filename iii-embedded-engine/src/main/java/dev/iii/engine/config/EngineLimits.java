@@ -31,8 +31,8 @@ import tools.jackson.databind.JsonNode;
  *     [{@code max_request_body_bytes}]
  * @param maxRequestHeaderBytes the largest request line plus headers on the HTTP port (16 KiB);
  *     larger ones are answered 431 [{@code max_request_header_bytes}]
- * @param httpIdleTimeout how long a keep-alive HTTP connection may wait for its next request (60 s)
- *     [{@code http_idle_timeout_ms}]
+ * @param httpIdleTimeout how long a keep-alive HTTP connection may wait for its next request, and
+ *     the longest pause within a request body (60 s) [{@code http_idle_timeout_ms}]
  * @param maxTelemetryLogBytes the bytes of SDK log records the engine retains (8 MiB), besides
  *     their count [{@code max_telemetry_log_bytes}]
  */
