@@ -92,6 +92,7 @@ public final class IIIAutoConfiguration {
             .invocationTimeout(properties.invocationTimeout())
             .enableMetricsReporting(properties.enableMetricsReporting())
             .reconnection(reconnection(properties.reconnection()))
+            .reconnectGrace(properties.reconnection().grace())
             .telemetry(telemetry(properties.telemetry()))
             .handlerExecutor(workerExecutor)
             .maxConcurrentInvocations(maxConcurrency(properties.worker().maxConcurrency()))

@@ -93,13 +93,16 @@ public record IIIProperties(
    * @param multiplier growth of the delay per attempt
    * @param jitter random spread of each delay, 0 to 1
    * @param maxRetries attempts before giving up; -1 retries forever
+   * @param grace how long after a reconnect a call answered function_not_found is sent again, so
+   *     that calls made while the engine was away wait for their worker to register again; 0 never
    */
   public record Reconnection(
       @DefaultValue("1s") Duration initialDelay,
       @DefaultValue("30s") Duration maxDelay,
       @DefaultValue("2.0") double multiplier,
       @DefaultValue("0.3") double jitter,
-      @DefaultValue("-1") int maxRetries) {}
+      @DefaultValue("-1") int maxRetries,
+      @DefaultValue("10s") Duration grace) {}
 
   /**
    * What the worker tells the engine about itself.

@@ -121,7 +121,8 @@ class IIIAutoConfigurationTests {
             "iii.query-params.token=abc",
             "iii.ping-interval=5s",
             "iii.idle-timeout=0s",
-            "iii.handshake-timeout=3s")
+            "iii.handshake-timeout=3s",
+            "iii.reconnection.grace=2s")
         .run(
             context -> {
               InitOptions options = context.getBean(III.class).options();
@@ -133,6 +134,7 @@ class IIIAutoConfigurationTests {
               assertThat(options.pingInterval()).isEqualTo(Duration.ofSeconds(5));
               assertThat(options.idleTimeout()).isZero();
               assertThat(options.handshakeTimeout()).isEqualTo(Duration.ofSeconds(3));
+              assertThat(options.reconnectGrace()).isEqualTo(Duration.ofSeconds(2));
             });
   }
 
@@ -148,6 +150,7 @@ class IIIAutoConfigurationTests {
           assertThat(options.pingInterval()).isEqualTo(defaults.pingInterval());
           assertThat(options.idleTimeout()).isEqualTo(defaults.idleTimeout());
           assertThat(options.handshakeTimeout()).isEqualTo(defaults.handshakeTimeout());
+          assertThat(options.reconnectGrace()).isEqualTo(defaults.reconnectGrace());
         });
   }
 
