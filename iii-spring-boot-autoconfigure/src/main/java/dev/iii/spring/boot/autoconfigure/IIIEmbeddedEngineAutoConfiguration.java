@@ -1,6 +1,7 @@
 package dev.iii.spring.boot.autoconfigure;
 
 import dev.iii.engine.EmbeddedEngine;
+import dev.iii.engine.config.EngineLimits;
 import java.net.URI;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -32,8 +33,43 @@ public final class IIIEmbeddedEngineAutoConfiguration {
         .host(embedded.host())
         .port(embedded.port())
         .httpPort(embedded.httpPort())
+        .limits(limits(embedded.limits()))
         .build()
         .start();
+  }
+
+  /** The engine's defaults, with what the properties set. */
+  static EngineLimits limits(IIIProperties.EmbeddedLimits set) {
+    EngineLimits limits = EngineLimits.defaults();
+    if (set.maxMessageSize() != null) {
+      limits = limits.withMaxMessageBytes(Math.toIntExact(set.maxMessageSize().toBytes()));
+    }
+    if (set.maxOutboundSize() != null) {
+      limits = limits.withMaxOutboundBytes(set.maxOutboundSize().toBytes());
+    }
+    if (set.handshakeTimeout() != null) {
+      limits = limits.withHandshakeTimeout(set.handshakeTimeout());
+    }
+    if (set.idleTimeout() != null) {
+      limits = limits.withIdleTimeout(set.idleTimeout());
+    }
+    if (set.invocationTimeout() != null) {
+      limits = limits.withInvocationTimeout(set.invocationTimeout());
+    }
+    if (set.maxRequestBodySize() != null) {
+      limits = limits.withMaxRequestBodyBytes(set.maxRequestBodySize().toBytes());
+    }
+    if (set.maxRequestHeaderSize() != null) {
+      limits =
+          limits.withMaxRequestHeaderBytes(Math.toIntExact(set.maxRequestHeaderSize().toBytes()));
+    }
+    if (set.httpIdleTimeout() != null) {
+      limits = limits.withHttpIdleTimeout(set.httpIdleTimeout());
+    }
+    if (set.maxTelemetryLogSize() != null) {
+      limits = limits.withMaxTelemetryLogBytes(set.maxTelemetryLogSize().toBytes());
+    }
+    return limits;
   }
 
   @Bean

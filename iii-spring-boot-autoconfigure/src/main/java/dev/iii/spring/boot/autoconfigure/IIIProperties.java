@@ -6,6 +6,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration of iii (prefix {@code iii}).
@@ -154,12 +155,42 @@ public record IIIProperties(
    * @param host the address it binds
    * @param port its worker port; 0 picks a free port
    * @param httpPort its HTTP (REST API) port; 0 picks a free port
+   * @param limits what one client may cost it; unset ones keep the engine's defaults
    */
   public record Embedded(
       @DefaultValue("false") boolean enabled,
       @DefaultValue("127.0.0.1") String host,
       @DefaultValue("49134") int port,
-      @DefaultValue("3111") int httpPort) {}
+      @DefaultValue("3111") int httpPort,
+      @DefaultValue EmbeddedLimits limits) {}
+
+  /**
+   * The embedded engine's bounds; each one left unset keeps the engine's default.
+   *
+   * @param maxMessageSize the largest worker message, whole or in one frame (64MB)
+   * @param maxOutboundSize what may wait to be written to one socket (128MB): past half of it calls
+   *     to that worker are refused, past all of it the peer is disconnected
+   * @param handshakeTimeout how long a new connection may take to send its request headers (10s)
+   * @param idleTimeout how long a WebSocket may stay silent before it is closed; it is pinged at a
+   *     third of it (90s)
+   * @param invocationTimeout how long the engine keeps an unanswered invocation (5m)
+   * @param maxRequestBodySize the largest HTTP request body; larger ones are answered 413 (16MB)
+   * @param maxRequestHeaderSize the largest HTTP request line and headers; larger ones are answered
+   *     431 (16KB)
+   * @param httpIdleTimeout how long a keep-alive HTTP connection may wait for its next request, and
+   *     the longest pause in a request body (60s)
+   * @param maxTelemetryLogSize the SDK log records the engine keeps (8MB)
+   */
+  public record EmbeddedLimits(
+      @Nullable DataSize maxMessageSize,
+      @Nullable DataSize maxOutboundSize,
+      @Nullable Duration handshakeTimeout,
+      @Nullable Duration idleTimeout,
+      @Nullable Duration invocationTimeout,
+      @Nullable DataSize maxRequestBodySize,
+      @Nullable DataSize maxRequestHeaderSize,
+      @Nullable Duration httpIdleTimeout,
+      @Nullable DataSize maxTelemetryLogSize) {}
 
   /**
    * The {@code iii} health indicator.

@@ -7,6 +7,7 @@ import dev.iii.ConnectionState;
 import dev.iii.III;
 import dev.iii.IIIClient;
 import dev.iii.engine.EmbeddedEngine;
+import dev.iii.engine.config.EngineLimits;
 import dev.iii.spring.boot.autoconfigure.metrics.IIIMetrics;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
@@ -116,6 +117,39 @@ class IIIEmbeddedEngineAutoConfigurationTests {
                               .isEqualTo(1));
               assertThat(registry.get("iii.client.connected").gauge().value()).isZero();
             });
+  }
+
+  @Test
+  void theEnginesLimitsComeFromPropertiesAndKeepTheirDefaultsOtherwise() {
+    runner
+        .withPropertyValues(
+            "iii.embedded.enabled=true",
+            "iii.embedded.limits.max-request-body-size=1MB",
+            "iii.embedded.limits.invocation-timeout=45s",
+            "iii.embedded.limits.max-request-header-size=8KB")
+        .run(
+            context -> {
+              EngineLimits limits = context.getBean(EmbeddedEngine.class).config().limits();
+              EngineLimits defaults = EngineLimits.defaults();
+              assertThat(limits.maxRequestBodyBytes()).isEqualTo(1024 * 1024);
+              assertThat(limits.invocationTimeout()).isEqualTo(Duration.ofSeconds(45));
+              assertThat(limits.maxRequestHeaderBytes()).isEqualTo(8 * 1024);
+              assertThat(limits.maxMessageBytes()).isEqualTo(defaults.maxMessageBytes());
+              assertThat(limits.idleTimeout()).isEqualTo(defaults.idleTimeout());
+            });
+  }
+
+  @Test
+  void invalidLimitsFailStartupNamingTheKey() {
+    runner
+        .withPropertyValues(
+            "iii.embedded.enabled=true", "iii.embedded.limits.max-outbound-size=1KB")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .rootCause()
+                    .hasMessageContaining("max_outbound_bytes"));
   }
 
   @Test
