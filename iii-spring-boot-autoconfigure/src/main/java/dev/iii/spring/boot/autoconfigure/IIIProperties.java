@@ -11,35 +11,43 @@ import org.springframework.util.unit.DataSize;
 /**
  * Configuration of iii (prefix {@code iii}).
  *
- * @param enabled whether to auto-configure iii at all
- * @param url the engine's worker WebSocket address
- * @param workerName the worker name shown by the engine; defaults to {@code
- *     spring.application.name}, then {@code host:pid}
- * @param invocationTimeout how long a call waits for its result
- * @param enableMetricsReporting whether to report the worker's gauges (heap, CPU…) to the engine
- * @param failFast whether startup fails when the engine cannot be reached within {@code
- *     connect-timeout} (otherwise the client keeps retrying in the background)
- * @param connectTimeout how long a fail-fast start waits for the connection
- * @param reconnection how the client reconnects after losing the engine
- * @param telemetry what the worker tells the engine about itself
- * @param worker the annotated functions this application provides
- * @param embedded an engine started inside the application
- * @param health how the {@code iii} health indicator judges the connection
- * @param observations Micrometer observations of calls and invocations
- * @param transport which WebSocket client carries the engine connection
- * @param workerDescription what this worker does, shown as {@code description} in the engine's
- *     worker listings
- * @param headers HTTP headers sent with the WebSocket handshake, e.g. {@code
- *     iii.headers.Authorization=Bearer …} for an engine with access control (its auth function
- *     reads them); use brackets for names with dots ({@code iii.headers[X-Api.Key]})
- * @param queryParams query parameters added to the engine address for the handshake; an engine's
- *     auth function reads them as {@code query_params}
- * @param pingInterval how often the client pings the engine so that a dead connection shows; 0
- *     never
- * @param idleTimeout how long the connection may stay without any frame from the engine before the
- *     client drops it and reconnects; 0 never
- * @param handshakeTimeout how long the WebSocket handshake may take before the attempt fails and is
- *     retried
+ * <p>The {@code @param} texts below are the descriptions IDEs show for each property (Spring Boot's
+ * configuration metadata), so they are plain sentences: no Javadoc markup, and each one makes sense
+ * on its own. {@code ConfigurationMetadataTests} checks that.
+ *
+ * @param enabled Whether to auto-configure iii: the client, the annotated functions, the embedded
+ *     engine, health and metrics.
+ * @param url WebSocket address of the iii engine's worker port, such as ws://localhost:49134.
+ *     Ignored when the embedded engine is enabled.
+ * @param workerName Name of this worker as the engine and its console show it. Defaults to
+ *     spring.application.name, then to host:pid.
+ * @param invocationTimeout How long a call to a function made through the client waits for its
+ *     result.
+ * @param enableMetricsReporting Whether to report this worker's gauges (heap, CPU and the like) to
+ *     the engine.
+ * @param failFast Whether startup fails when the engine cannot be reached within the connect
+ *     timeout. When false, the client keeps retrying in the background.
+ * @param connectTimeout How long a fail-fast startup waits for the connection to the engine.
+ * @param reconnection How the client reconnects after losing the engine.
+ * @param telemetry What this worker tells the engine about itself.
+ * @param worker The annotated functions this application provides.
+ * @param embedded An iii engine started inside this application.
+ * @param health How the iii health indicator judges the connection to the engine.
+ * @param observations Micrometer observations of calls and invocations.
+ * @param transport Which WebSocket client carries the connection to the engine.
+ * @param workerDescription What this worker does, shown as its description in the engine's worker
+ *     listings.
+ * @param headers HTTP headers sent with the WebSocket handshake, for example
+ *     iii.headers.Authorization=Bearer ... for an engine with access control (its auth function
+ *     reads them). Use brackets for names that contain dots: iii.headers[X-Api.Key].
+ * @param queryParams Query parameters added to the engine address for the WebSocket handshake. An
+ *     engine's auth function reads them as query_params.
+ * @param pingInterval How often the client pings the engine so that a dead connection is noticed. 0
+ *     never pings.
+ * @param idleTimeout How long the connection may stay without any frame from the engine before the
+ *     client drops it and reconnects. 0 never drops it.
+ * @param handshakeTimeout How long the WebSocket handshake may take before the attempt fails and is
+ *     retried.
  */
 @ConfigurationProperties("iii")
 public record IIIProperties(
@@ -89,13 +97,15 @@ public record IIIProperties(
   /**
    * Reconnection with exponential backoff and jitter.
    *
-   * @param initialDelay delay before the first retry
-   * @param maxDelay upper bound of the delay
-   * @param multiplier growth of the delay per attempt
-   * @param jitter random spread of each delay, 0 to 1
-   * @param maxRetries attempts before giving up; -1 retries forever
-   * @param grace how long after a reconnect a call answered function_not_found is sent again, so
-   *     that calls made while the engine was away wait for their worker to register again; 0 never
+   * @param initialDelay Delay before the first reconnection attempt.
+   * @param maxDelay Longest delay between two reconnection attempts.
+   * @param multiplier Factor by which the delay between reconnection attempts grows after each
+   *     attempt.
+   * @param jitter Random spread of each reconnection delay, from 0 (none) to 1.
+   * @param maxRetries Reconnection attempts before the client gives up. -1 retries forever.
+   * @param grace How long after a reconnection a call answered function_not_found is sent again, so
+   *     that calls made while the engine was away wait for their worker to register again. 0 never
+   *     sends them again.
    */
   public record Reconnection(
       @DefaultValue("1s") Duration initialDelay,
@@ -108,9 +118,9 @@ public record IIIProperties(
   /**
    * What the worker tells the engine about itself.
    *
-   * @param language the user's language; the JVM locale when unset
-   * @param projectName the project the worker belongs to
-   * @param framework the hosting framework
+   * @param language Language reported to the engine for this worker. Defaults to the JVM's locale.
+   * @param projectName Name of the project this worker belongs to, reported to the engine.
+   * @param framework Framework hosting this worker, reported to the engine.
    */
   public record Telemetry(
       @Nullable String language,
@@ -120,15 +130,18 @@ public record IIIProperties(
   /**
    * The functions this application provides ({@code @IIIFunction} bean methods).
    *
-   * @param enabled whether to register them; {@code false} makes a client-only application
-   * @param maxConcurrency invocations run at once; 0 picks {@code max(8, 2 × CPUs)}
-   * @param maxQueued invocations that may wait for a free slot; more are answered {@code
-   *     unavailable} at once
-   * @param shutdownTimeout how long shutdown waits for running invocations after unregistering
-   * @param registrationTimeout how long startup waits for the engine to confirm the functions and
-   *     triggers it registered (a round trip after them); startup fails if the engine refused any
-   *     (a route conflict, a bad cron expression…). Not waited for while the engine is unreachable
-   * @param schemas the JSON Schemas functions are registered with
+   * @param enabled Whether to register the annotated functions with the engine. When false, the
+   *     application only calls functions (the methods are still validated at startup).
+   * @param maxConcurrency Largest number of invocations of the annotated functions that run at
+   *     once. 0 picks the larger of 8 and twice the number of CPUs.
+   * @param maxQueued Largest number of invocations that may wait for a free slot. More are answered
+   *     "unavailable" at once.
+   * @param shutdownTimeout How long shutdown waits for running invocations after the functions are
+   *     unregistered.
+   * @param registrationTimeout How long startup waits for the engine to confirm the functions and
+   *     triggers registered. Startup fails if the engine refused any (a route conflict, a bad cron
+   *     expression and the like). Not waited for while the engine is unreachable.
+   * @param schemas The JSON Schemas the functions are registered with.
    */
   public record Worker(
       @DefaultValue("true") boolean enabled,
@@ -142,8 +155,8 @@ public record IIIProperties(
    * JSON Schemas of the functions' payloads and results ({@code request_format}, {@code
    * response_format}), which the engine shows in {@code engine::functions::info} and the console.
    *
-   * @param enabled whether to describe each {@code @IIIFunction}'s payload parameter and return
-   *     type (formats given in the annotation are always sent)
+   * @param enabled Whether to generate the JSON Schema of each annotated function's payload
+   *     parameter and return type. Formats given in the annotation are always sent.
    */
   public record Schemas(@DefaultValue("true") boolean enabled) {}
 
@@ -151,11 +164,13 @@ public record IIIProperties(
    * An iii engine started inside the application, before the client connects; the client then
    * connects to it whatever {@code iii.url} says.
    *
-   * @param enabled whether to start it
-   * @param host the address it binds
-   * @param port its worker port; 0 picks a free port
-   * @param httpPort its HTTP (REST API) port; 0 picks a free port
-   * @param limits what one client may cost it; unset ones keep the engine's defaults
+   * @param enabled Whether to start an iii engine inside this application and connect to it.
+   * @param host Address the embedded engine binds its ports to.
+   * @param port Worker (WebSocket) port of the embedded engine. 0 picks a free port.
+   * @param httpPort HTTP port of the embedded engine, serving the HTTP-triggered functions. 0 picks
+   *     a free port.
+   * @param limits What one client may cost the embedded engine. Limits left unset keep the engine's
+   *     defaults.
    */
   public record Embedded(
       @DefaultValue("false") boolean enabled,
@@ -167,19 +182,25 @@ public record IIIProperties(
   /**
    * The embedded engine's bounds; each one left unset keeps the engine's default.
    *
-   * @param maxMessageSize the largest worker message, whole or in one frame (64MB)
-   * @param maxOutboundSize what may wait to be written to one socket (128MB): past half of it calls
-   *     to that worker are refused, past all of it the peer is disconnected
-   * @param handshakeTimeout how long a new connection may take to send its request headers (10s)
-   * @param idleTimeout how long a WebSocket may stay silent before it is closed; it is pinged at a
-   *     third of it (90s)
-   * @param invocationTimeout how long the engine keeps an unanswered invocation (5m)
-   * @param maxRequestBodySize the largest HTTP request body; larger ones are answered 413 (16MB)
-   * @param maxRequestHeaderSize the largest HTTP request line and headers; larger ones are answered
-   *     431 (16KB)
-   * @param httpIdleTimeout how long a keep-alive HTTP connection may wait for its next request, and
-   *     the longest pause in a request body (60s)
-   * @param maxTelemetryLogSize the SDK log records the engine keeps (8MB)
+   * @param maxMessageSize Largest worker message the embedded engine accepts, whole or in one
+   *     frame. Defaults to 64MB.
+   * @param maxOutboundSize Data that may wait to be written to one worker's socket. Past half of
+   *     it, calls to that worker are refused; past all of it, the worker is disconnected. Defaults
+   *     to 128MB.
+   * @param handshakeTimeout How long a new connection to the embedded engine may take to send its
+   *     request headers. Defaults to 10s.
+   * @param idleTimeout How long a worker's WebSocket may stay silent before the embedded engine
+   *     closes it. The engine pings it after a third of that time. Defaults to 90s.
+   * @param invocationTimeout How long the embedded engine keeps an unanswered invocation. Defaults
+   *     to 5m.
+   * @param maxRequestBodySize Largest HTTP request body the embedded engine accepts. Larger ones
+   *     are answered 413. Defaults to 16MB.
+   * @param maxRequestHeaderSize Largest HTTP request line and headers the embedded engine accepts.
+   *     Larger ones are answered 431. Defaults to 16KB.
+   * @param httpIdleTimeout How long a keep-alive HTTP connection may wait for its next request, and
+   *     the longest pause allowed within a request body. Defaults to 60s.
+   * @param maxTelemetryLogSize Size of the SDK log records the embedded engine keeps. Defaults to
+   *     8MB.
    */
   public record EmbeddedLimits(
       @Nullable DataSize maxMessageSize,
@@ -195,8 +216,8 @@ public record IIIProperties(
   /**
    * The {@code iii} health indicator.
    *
-   * @param reconnectGrace how long a (re)connecting client is reported {@code UNKNOWN} before it is
-   *     reported {@code DOWN}
+   * @param reconnectGrace How long the health indicator reports a connecting or reconnecting client
+   *     as UNKNOWN before reporting it DOWN.
    */
   public record Health(@DefaultValue("30s") Duration reconnectGrace) {}
 
@@ -204,7 +225,7 @@ public record IIIProperties(
    * Micrometer observations ({@code iii.client.call}, {@code iii.function.invocation}) when the
    * application has an {@code ObservationRegistry}; they propagate the W3C {@code traceparent}.
    *
-   * @param enabled whether to observe calls and invocations
+   * @param enabled Whether to record Micrometer observations of calls and invocations.
    */
   public record Observations(@DefaultValue("true") boolean enabled) {}
 }
