@@ -11,6 +11,7 @@ import dev.iii.protocol.ChannelRef;
 import dev.iii.protocol.InvokeFunction;
 import dev.iii.protocol.RegisterFunction;
 import dev.iii.spring.annotation.HttpTrigger;
+import dev.iii.spring.annotation.HttpTriggers;
 import dev.iii.spring.annotation.IIIFunction;
 import dev.iii.spring.boot.autoconfigure.IIIAutoConfiguration;
 import dev.iii.spring.boot.autoconfigure.IIIEmbeddedEngineAutoConfiguration;
@@ -122,6 +123,14 @@ class IIIFunctionAotTests {
         .matches(reflection().onMethodInvocation(RegisterFunction.class, "id"))
         .matches(reflection().onMethodInvocation(ChannelRef.class, "channelId"))
         .matches(reflection().onMethodInvocation(ApiResponse.class, "status"));
+  }
+
+  @Test
+  void annotationAttributesCanBeReadReflectively() throws NoSuchMethodException {
+    assertThat(hints)
+        .matches(reflection().onMethodInvocation(IIIFunction.class.getMethod("id")))
+        .matches(reflection().onMethodInvocation(HttpTriggers.class.getMethod("value")))
+        .matches(reflection().onMethodInvocation(HttpTrigger.class.getMethod("path")));
   }
 
   @Configuration(proxyBeanMethods = false)

@@ -12,11 +12,18 @@ import dev.iii.protocol.RegisteredTriggerInfo;
 import dev.iii.protocol.TriggerTypeInfo;
 import dev.iii.protocol.WorkerDetail;
 import dev.iii.protocol.WorkerInfo;
+import dev.iii.spring.annotation.CronTrigger;
+import dev.iii.spring.annotation.HttpTrigger;
+import dev.iii.spring.annotation.HttpTriggers;
+import dev.iii.spring.annotation.IIIFunction;
+import dev.iii.spring.annotation.Trigger;
+import dev.iii.spring.annotation.Triggers;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
+import org.springframework.aot.hint.MemberCategory;
 import org.springframework.aot.hint.RuntimeHints;
 import org.springframework.aot.hint.RuntimeHintsRegistrar;
 
@@ -24,8 +31,10 @@ import org.springframework.aot.hint.RuntimeHintsRegistrar;
  * The reflection a native image of an iii application needs whatever its functions are: Jackson
  * reads and writes the protocol's messages (every {@link Message} record and the records they
  * hold), channel references, error bodies and the client's own result types. Registered through
- * {@code META-INF/spring/aot.factories}; the hints for the application's own {@code @IIIFunction}
- * methods and payload types come from {@link
+ * {@code META-INF/spring/aot.factories}. The starter's annotations get their attribute methods
+ * registered too: Spring reads merged and repeated annotations ({@code @HttpTrigger} in its
+ * {@code @HttpTriggers} container) by calling those methods reflectively. The hints for the
+ * application's own {@code @IIIFunction} methods and payload types come from {@link
  * dev.iii.spring.worker.IIIFunctionBeanRegistrationAotProcessor}.
  *
  * <p>Stateless.
@@ -47,6 +56,16 @@ public final class IIIRuntimeHints implements RuntimeHintsRegistrar {
           ApiResponse.class,
           EnqueueResult.class);
 
+  /** Annotations whose attributes Spring reads reflectively (merged, repeated, aliased). */
+  private static final List<Class<?>> ANNOTATIONS =
+      List.of(
+          IIIFunction.class,
+          HttpTrigger.class,
+          HttpTriggers.class,
+          CronTrigger.class,
+          Trigger.class,
+          Triggers.class);
+
   /** Creates the registrar; Spring's AOT engine does, from {@code aot.factories}. */
   public IIIRuntimeHints() {}
 
@@ -59,5 +78,8 @@ public final class IIIRuntimeHints implements RuntimeHintsRegistrar {
     }
     new BindingReflectionHintsRegistrar()
         .registerReflectionHints(hints.reflection(), types.toArray(Class<?>[]::new));
+    for (Class<?> annotation : ANNOTATIONS) {
+      hints.reflection().registerType(annotation, MemberCategory.INVOKE_PUBLIC_METHODS);
+    }
   }
 }
