@@ -45,7 +45,8 @@ class MockedIIIClientTests {
     assertThat(lifecycle.isRunning()).isTrue();
     verify(iii, never()).connect();
     verify(iii, never())
-        .registerFunction(any(String.class), any(FunctionHandler.class), any(RegisterFunctionOptions.class));
+        .registerFunction(
+            any(String.class), any(FunctionHandler.class), any(RegisterFunctionOptions.class));
     assertThat(registry.getEndpoints())
         .extracting(endpoint -> endpoint.id())
         .containsExactly("quotes::price");
