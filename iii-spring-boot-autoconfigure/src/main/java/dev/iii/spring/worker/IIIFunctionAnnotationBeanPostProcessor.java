@@ -158,7 +158,9 @@ public class IIIFunctionAnnotationBeanPostProcessor
     if (target.isEnabled()) {
       log.info("iii function {}", endpoint);
     } else {
-      log.info("iii function {} (not registered: iii.worker.enabled=false)", endpoint);
+      log.info(
+          "iii function {} (not registered: iii.worker.enabled=false, or the IIIClient is a mock)",
+          endpoint);
     }
   }
 

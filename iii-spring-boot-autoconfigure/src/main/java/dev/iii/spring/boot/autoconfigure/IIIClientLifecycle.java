@@ -25,6 +25,13 @@ import org.springframework.context.SmartLifecycle;
  *
  * <p>While running it holds one non-daemon thread: the client's and Netty's threads are daemons, so
  * without it a worker application that has no web server would exit as soon as it started.
+ *
+ * <p>A Mockito mock of the client (a test's {@code @MockitoBean IIIClient}) is neither connected
+ * nor shut down: the context starts and stops around it, and the mock sees no interaction from
+ * here.
+ *
+ * <p>Concurrency: thread-safe; {@code running} is volatile and the keep-alive thread is guarded by
+ * this object's monitor, which is never held while calling the client.
  */
 public class IIIClientLifecycle implements SmartLifecycle {
 
@@ -40,6 +47,7 @@ public class IIIClientLifecycle implements SmartLifecycle {
   private final String url;
   private final boolean failFast;
   private final Duration connectTimeout;
+  private final boolean mock;
   private volatile boolean running;
   private @Nullable CountDownLatch keepAlive;
 
@@ -55,11 +63,16 @@ public class IIIClientLifecycle implements SmartLifecycle {
     this.url = url;
     this.failFast = failFast;
     this.connectTimeout = connectTimeout;
+    this.mock = MockClients.isMock(client);
   }
 
   @Override
   public void start() {
     running = true;
+    if (mock) {
+      log.info("The IIIClient is a Mockito mock: not connecting to the iii engine");
+      return;
+    }
     if (!failFast) {
       keepJvmAlive();
       log.info("Connecting to the iii engine at {}", url);
@@ -116,6 +129,10 @@ public class IIIClientLifecycle implements SmartLifecycle {
   public void stop(Runnable callback) {
     running = false;
     releaseJvm();
+    if (mock) {
+      callback.run();
+      return;
+    }
     client.shutdown().whenComplete((ok, error) -> callback.run());
   }
 

@@ -67,9 +67,10 @@ public final class IIIWorkerAutoConfiguration {
               () -> client instanceof III iii ? iii.options().jsonMapper() : JsonMapper.shared());
       schemas = JsonSchemas.builder().mapper(mapper).build();
     }
+    // A mocked client (a test's @MockitoBean IIIClient): functions are validated, not registered.
     return new IIIFunctionRegistry(
         client,
-        worker.enabled(),
+        worker.enabled() && !MockClients.isMock(client),
         worker.shutdownTimeout(),
         all.isEmpty() ? endpoint -> outcome -> {} : IIIInvocationObserver.composite(all),
         schemas,

@@ -1,0 +1,56 @@
+package dev.iii.sample;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.iii.sample.Orders.OrderProcessed;
+import dev.iii.spring.boot.test.AutoConfigureIII;
+import dev.iii.spring.boot.test.IIITestClient;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+
+/**
+ * {@code orders::process} with {@link AutoConfigureIII}: the application against an embedded engine
+ * on free ports (whatever {@code application.yml} says), called through {@link IIITestClient}.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.NONE)
+@AutoConfigureIII
+class OrdersTest {
+
+  @Autowired IIITestClient iii;
+  @Autowired Warehouse warehouse;
+
+  @Test
+  void postingAnOrderChargesAndShipsIt() {
+    String orderId = "order-" + UUID.randomUUID();
+
+    IIITestClient.Response response =
+        iii.post("/orders", Map.of("id", orderId, "total", 42.5, "customerId", "c-7"));
+
+    assertThat(response.status()).isEqualTo(200);
+    OrderProcessed processed = response.body(OrderProcessed.class);
+    assertThat(processed.success()).isTrue();
+    assertThat(processed.paymentId()).startsWith("pay_");
+    // warehouse::ship is fired without waiting, so it may land just after the answer.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(warehouse::shippedOrders, orders -> orders.contains(orderId));
+  }
+
+  @Test
+  void theFunctionCanBeCalledDirectly() {
+    OrderProcessed processed =
+        iii.call(
+            "orders::process",
+            Map.of("id", "order-direct", "total", 1, "customerId", "c-1"),
+            OrderProcessed.class);
+
+    assertThat(processed).isNotNull();
+    assertThat(processed.success()).isTrue();
+  }
+}
