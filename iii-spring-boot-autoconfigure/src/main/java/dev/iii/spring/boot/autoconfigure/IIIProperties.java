@@ -129,6 +129,7 @@ public record IIIProperties(
    *     triggers it registered (a round trip after them); startup fails if the engine refused any
    *     (a route conflict, a bad cron expression…). Not waited for while the engine is unreachable
    * @param schemas the JSON Schemas functions are registered with
+   * @param http how functions answer HTTP requests that fail
    */
   public record Worker(
       @DefaultValue("true") boolean enabled,
@@ -136,7 +137,33 @@ public record IIIProperties(
       @DefaultValue("10000") int maxQueued,
       @DefaultValue("25s") Duration shutdownTimeout,
       @DefaultValue("5s") Duration registrationTimeout,
-      @DefaultValue Schemas schemas) {}
+      @DefaultValue Schemas schemas,
+      @DefaultValue Http http) {}
+
+  /**
+   * Error responses of functions with an HTTP trigger, like Spring Boot's server.error.* settings.
+   * The status comes from the exception (ResponseStatusException, @ResponseStatus, or an
+   * IIIException code); an error id in the body is logged with the failure.
+   *
+   * @param includeMessage whether error bodies include the exception's message: never (the default;
+   *     only reasons written for the client, such as a ResponseStatusException's, are shown) or
+   *     always
+   * @param includeException whether error bodies include the exception's class name
+   * @param problemDetails whether error bodies are RFC 9457 problem details
+   *     (application/problem+json) rather than the plain error, status, error_id object
+   */
+  public record Http(
+      @DefaultValue("never") IncludeMessage includeMessage,
+      @DefaultValue("false") boolean includeException,
+      @DefaultValue("false") boolean problemDetails) {}
+
+  /** When an HTTP error body includes the exception's message. */
+  public enum IncludeMessage {
+    /** Never: only reasons written for the client. */
+    NEVER,
+    /** Always: every exception's message, which may reveal internals. */
+    ALWAYS
+  }
 
   /**
    * JSON Schemas of the functions' payloads and results ({@code request_format}, {@code
