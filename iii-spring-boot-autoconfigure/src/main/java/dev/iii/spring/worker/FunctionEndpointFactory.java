@@ -34,7 +34,9 @@ import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.ResolvableType;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import reactor.core.publisher.Mono;
+import tools.jackson.core.JacksonException;
 import tools.jackson.core.type.TypeReference;
+import tools.jackson.databind.DatabindException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -54,15 +56,27 @@ final class FunctionEndpointFactory {
 
   private final UnaryOperator<String> placeholders;
   private final Supplier<JsonMapper> mapper;
+  private final Supplier<IIIErrorResponses> errorResponses;
   private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
   /**
    * @param placeholders resolves {@code ${…}} in annotation attributes
    * @param mapper the application's mapper, asked for only when a method is found
+   * @param errorResponses how failures are answered over HTTP, asked for only when a method is
+   *     found
    */
-  FunctionEndpointFactory(UnaryOperator<String> placeholders, Supplier<JsonMapper> mapper) {
+  FunctionEndpointFactory(
+      UnaryOperator<String> placeholders,
+      Supplier<JsonMapper> mapper,
+      Supplier<IIIErrorResponses> errorResponses) {
     this.placeholders = placeholders;
     this.mapper = mapper;
+    this.errorResponses = errorResponses;
+  }
+
+  /** A factory with safe error responses and no error handler. */
+  FunctionEndpointFactory(UnaryOperator<String> placeholders, Supplier<JsonMapper> mapper) {
+    this(placeholders, mapper, IIIErrorResponses::defaults);
   }
 
   IIIFunctionEndpoint create(
@@ -104,7 +118,7 @@ final class FunctionEndpointFactory {
       if (resolver == null) {
         payloadParameters.add(name);
         payloadType = concrete(type);
-        resolver = payload(id, type, raw, name);
+        resolver = payload(id, type, raw, name, isNullable(method, i));
       }
       resolvers.add(resolver);
     }
@@ -134,7 +148,8 @@ final class FunctionEndpointFactory {
         triggers,
         resolvers,
         streamsResponse,
-        schemas);
+        schemas,
+        errorResponses.get());
   }
 
   /** An explicit format of the annotation: {@code null} when empty, else a JSON object. */
@@ -213,7 +228,7 @@ final class FunctionEndpointFactory {
     List<TriggerDefinition> triggers = new ArrayList<>();
     for (HttpTrigger http :
         AnnotatedElementUtils.findMergedRepeatableAnnotations(method, HttpTrigger.class)) {
-      String path = resolve(http.path());
+      String path = enginePath(resolve(http.path()));
       String httpMethod = resolve(http.method()).toUpperCase(Locale.ROOT);
       if (!HTTP_METHODS.contains(httpMethod)) {
         throw invalid(
@@ -277,6 +292,21 @@ final class FunctionEndpointFactory {
     return triggers;
   }
 
+  /**
+   * The path in the engine's syntax: Spring's {@code {id}} segments become {@code :id}, which the
+   * engine extracts into {@code path_params} (it routes {@code {id}} but yields no parameter).
+   */
+  static String enginePath(String path) {
+    String[] segments = path.split("/", -1);
+    for (int i = 0; i < segments.length; i++) {
+      String segment = segments[i];
+      if (segment.length() > 2 && segment.startsWith("{") && segment.endsWith("}")) {
+        segments[i] = ":" + segment.substring(1, segment.length() - 1);
+      }
+    }
+    return String.join("/", segments);
+  }
+
   /** Adds a trigger's {@code condition_function_id}, if the annotation names one. */
   private @Nullable String condition(
       Map<String, Object> config, StringBuilder summary, String annotated) {
@@ -300,6 +330,19 @@ final class FunctionEndpointFactory {
               + " is not supported (streams cannot be returned; use a value, CompletionStage or"
               + " Mono)");
     }
+  }
+
+  /**
+   * Whether a parameter is annotated {@code @Nullable} (any annotation of that simple name): its
+   * HTTP request body may then be missing.
+   */
+  private static boolean isNullable(Method method, int index) {
+    for (java.lang.annotation.Annotation annotation : method.getParameterAnnotations()[index]) {
+      if (annotation.annotationType().getSimpleName().equals("Nullable")) {
+        return true;
+      }
+    }
+    return method.getAnnotatedParameterTypes()[index].isAnnotationPresent(Nullable.class);
   }
 
   private static boolean isReactive(Class<?> type) {
@@ -384,7 +427,8 @@ final class FunctionEndpointFactory {
     return candidates.get(0);
   }
 
-  private ArgumentResolver payload(String id, ResolvableType type, Class<?> raw, String name) {
+  private ArgumentResolver payload(
+      String id, ResolvableType type, Class<?> raw, String name, boolean optionalBody) {
     JavaType javaType = mapper.get().constructType(type.getType());
     return input -> {
       Object value = input.payload();
@@ -393,6 +437,12 @@ final class FunctionEndpointFactory {
         Map<Object, Object> copy = new LinkedHashMap<>(map);
         copy.remove(WireFields.CALLER_WORKER_ID);
         value = copy;
+      }
+      if (value == null && input.httpRequest() != null && !optionalBody) {
+        throw bindingFailure(
+            id,
+            name,
+            "the request body is missing; send a JSON body with content-type: application/json");
       }
       if (value == null) {
         if (raw.isPrimitive()) {
@@ -404,19 +454,42 @@ final class FunctionEndpointFactory {
     };
   }
 
+  /**
+   * Converts a payload; a failure names the type and the JSON path of the field that did not
+   * convert, never the value or the mapper's message (they may echo the input or internals).
+   */
   private Object convert(String id, String name, Object value, JavaType type) {
     try {
       return mapper.get().convertValue(value, type);
     } catch (RuntimeException e) {
+      String at = e instanceof DatabindException databind ? path(databind) : "";
       throw bindingFailure(
-          id, name, "cannot convert the payload to " + type.toCanonical() + ": " + e.getMessage());
+          id,
+          name,
+          "the payload does not convert to "
+              + type.getRawClass().getSimpleName()
+              + (at.isEmpty() ? "" : " (at '" + at + "')"));
     }
   }
 
-  private static IIIException bindingFailure(String id, String name, @Nullable String reason) {
-    return new IIIException(
-        IIIFunctionInvoker.INVALID_ARGUMENT,
-        "parameter '" + name + "' of " + id + " cannot be bound: " + reason);
+  /** The JSON path of a conversion failure, e.g. {@code items[2].quantity}. */
+  private static String path(DatabindException e) {
+    StringBuilder path = new StringBuilder();
+    for (JacksonException.Reference reference : e.getPath()) {
+      if (reference.getPropertyName() != null) {
+        if (!path.isEmpty()) {
+          path.append('.');
+        }
+        path.append(reference.getPropertyName());
+      } else if (reference.getIndex() >= 0) {
+        path.append('[').append(reference.getIndex()).append(']');
+      }
+    }
+    return path.toString();
+  }
+
+  static IIIException bindingFailure(String id, String name, @Nullable String reason) {
+    return new BindingFailure("parameter '" + name + "' of " + id + " cannot be bound: " + reason);
   }
 
   private String resolve(String value) {

@@ -1,6 +1,12 @@
 package dev.iii.spring.worker;
 
+import dev.iii.spring.annotation.CronTrigger;
+import dev.iii.spring.annotation.HttpTrigger;
+import dev.iii.spring.annotation.HttpTriggers;
 import dev.iii.spring.annotation.IIIFunction;
+import dev.iii.spring.annotation.Trigger;
+import dev.iii.spring.annotation.Triggers;
+import java.lang.annotation.Annotation;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -34,8 +40,10 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Methods are looked up on the bean's target class with merged annotations, so proxies,
  * meta-annotations and repeated triggers all work, and are invoked through the proxy, so advice
  * such as transactions applies. Invalid methods and duplicate ids fail startup with a message
- * naming the bean and the method. Endpoints found while singletons are created are buffered and
- * handed over once all singletons exist; later ones (lazy beans) are handed over at once.
+ * naming the bean and the method, and so do two methods on one HTTP route and method, and a trigger
+ * annotation on a method without {@code @IIIFunction}. Endpoints found while singletons are created
+ * are buffered and handed over once all singletons exist; later ones (lazy beans) are handed over
+ * at once.
  *
  * <p>It looks the registry and the {@link JsonMapper} up lazily, never injecting the client, so
  * declaring it does not create the client (or anything it depends on) before other beans are
@@ -47,12 +55,25 @@ public class IIIFunctionAnnotationBeanPostProcessor
   /** The bean name under which the auto-configuration declares this post-processor. */
   public static final String BEAN_NAME = "dev.iii.spring.worker.internalIIIFunctionProcessor";
 
+  private static final List<Class<? extends Annotation>> TRIGGERS =
+      List.of(HttpTrigger.class, CronTrigger.class, Trigger.class);
+
+  private static final Set<Class<? extends Annotation>> ANNOTATIONS =
+      Set.of(
+          IIIFunction.class,
+          HttpTrigger.class,
+          HttpTriggers.class,
+          CronTrigger.class,
+          Trigger.class,
+          Triggers.class);
+
   private static final Logger log =
       LoggerFactory.getLogger(IIIFunctionAnnotationBeanPostProcessor.class);
 
   private final Set<Class<?>> classesWithoutFunctions = ConcurrentHashMap.newKeySet();
   private final Object lock = new Object();
   private final Map<String, String> sourcesById = new HashMap<>();
+  private final Map<String, String> sourcesByRoute = new HashMap<>();
   private final List<IIIFunctionEndpoint> pending = new ArrayList<>();
   private @Nullable ConfigurableBeanFactory beanFactory;
   private @Nullable FunctionEndpointFactory endpointFactory;
@@ -72,7 +93,12 @@ public class IIIFunctionAnnotationBeanPostProcessor
                 () ->
                     factory
                         .getBeanProvider(JsonMapper.class)
-                        .getIfUnique(() -> JsonMapper.builder().build())));
+                        .getIfUnique(() -> JsonMapper.builder().build())),
+            SingletonSupplier.of(
+                () ->
+                    factory
+                        .getBeanProvider(IIIErrorResponses.class)
+                        .getIfUnique(IIIErrorResponses::defaults)));
   }
 
   @Override
@@ -84,9 +110,10 @@ public class IIIFunctionAnnotationBeanPostProcessor
   public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
     Class<?> targetClass = AopUtils.getTargetClass(bean);
     if (classesWithoutFunctions.contains(targetClass)
-        || !AnnotationUtils.isCandidateClass(targetClass, IIIFunction.class)) {
+        || !AnnotationUtils.isCandidateClass(targetClass, ANNOTATIONS)) {
       return bean;
     }
+    checkNoTriggerWithoutFunction(beanName, targetClass);
     Map<Method, IIIFunction> methods =
         MethodIntrospector.selectMethods(
             targetClass,
@@ -110,9 +137,71 @@ public class IIIFunctionAnnotationBeanPostProcessor
     return bean;
   }
 
+  /**
+   * A trigger annotation without {@code @IIIFunction} fails startup rather than being ignored: a
+   * function needs an id the application chooses, as other workers call it by that id.
+   */
+  private static void checkNoTriggerWithoutFunction(String beanName, Class<?> targetClass) {
+    Map<Method, String> orphans =
+        MethodIntrospector.selectMethods(
+            targetClass,
+            (MethodIntrospector.MetadataLookup<String>)
+                method -> {
+                  if (AnnotatedElementUtils.hasAnnotation(method, IIIFunction.class)) {
+                    return null;
+                  }
+                  for (Class<? extends Annotation> trigger : TRIGGERS) {
+                    if (AnnotatedElementUtils.hasAnnotation(method, trigger)) {
+                      return "@" + trigger.getSimpleName();
+                    }
+                  }
+                  return null;
+                });
+    if (!orphans.isEmpty()) {
+      Map.Entry<Method, String> first = orphans.entrySet().iterator().next();
+      throw new IllegalStateException(
+          "Invalid method "
+              + IIIFunctionEndpoint.source(beanName, first.getKey())
+              + ": "
+              + first.getValue()
+              + " needs @IIIFunction(id = \"…\") on the same method; without it nothing would be"
+              + " registered");
+    }
+  }
+
+  /** {@code POST /items/:} for {@code POST /items/:id}: routes the engine cannot tell apart. */
+  private static List<String> routeKeys(IIIFunctionEndpoint endpoint) {
+    List<String> keys = new ArrayList<>();
+    for (TriggerDefinition trigger : endpoint.triggers()) {
+      if (trigger.isHttp()
+          && trigger.config().get("api_path") instanceof String path
+          && trigger.config().get("http_method") instanceof String method) {
+        StringBuilder key = new StringBuilder(method).append(' ');
+        for (String segment : path.replaceAll("^/+", "").split("/", -1)) {
+          key.append('/').append(segment.startsWith(":") ? ":" : segment);
+        }
+        keys.add(key.toString());
+      }
+    }
+    return keys;
+  }
+
   private void accept(IIIFunctionEndpoint endpoint) {
     IIIFunctionRegistry target;
     synchronized (lock) {
+      for (String route : routeKeys(endpoint)) {
+        String existing = sourcesByRoute.get(route);
+        if (existing != null && !existing.equals(endpoint.source())) {
+          throw new IllegalStateException(
+              "Duplicate @HttpTrigger route "
+                  + route
+                  + ": declared by "
+                  + existing
+                  + " and "
+                  + endpoint.source());
+        }
+      }
+      routeKeys(endpoint).forEach(route -> sourcesByRoute.put(route, endpoint.source()));
       String existing = sourcesById.putIfAbsent(endpoint.id(), endpoint.source());
       if (existing != null) {
         throw new IllegalStateException(

@@ -23,6 +23,7 @@ public final class IIIFunctionEndpoint {
   private final List<ArgumentResolver> argumentResolvers;
   private final boolean streamsResponse;
   private final FunctionSchemas schemas;
+  private final IIIErrorResponses errorResponses;
 
   IIIFunctionEndpoint(
       String id,
@@ -34,7 +35,8 @@ public final class IIIFunctionEndpoint {
       List<TriggerDefinition> triggers,
       List<ArgumentResolver> argumentResolvers,
       boolean streamsResponse,
-      FunctionSchemas schemas) {
+      FunctionSchemas schemas,
+      IIIErrorResponses errorResponses) {
     this.id = Objects.requireNonNull(id, "id");
     this.description = Objects.requireNonNull(description, "description");
     this.beanName = Objects.requireNonNull(beanName, "beanName");
@@ -45,6 +47,7 @@ public final class IIIFunctionEndpoint {
     this.argumentResolvers = List.copyOf(argumentResolvers);
     this.streamsResponse = streamsResponse;
     this.schemas = Objects.requireNonNull(schemas, "schemas");
+    this.errorResponses = Objects.requireNonNull(errorResponses, "errorResponses");
   }
 
   /** The function id, placeholders resolved. */
@@ -117,6 +120,11 @@ public final class IIIFunctionEndpoint {
   /** The method to call on {@link #bean()}. */
   Method invocableMethod() {
     return invocableMethod;
+  }
+
+  /** How failures are answered over HTTP, and the application's error handler. */
+  IIIErrorResponses errorResponses() {
+    return errorResponses;
   }
 
   List<ArgumentResolver> argumentResolvers() {

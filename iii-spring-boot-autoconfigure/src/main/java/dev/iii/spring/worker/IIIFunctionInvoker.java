@@ -7,7 +7,6 @@ import dev.iii.IIIException;
 import dev.iii.channel.ChannelWriter;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.UndeclaredThrowableException;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -33,8 +32,10 @@ import reactor.core.publisher.Mono;
  * {@link ApiResponse}, so HTTP callers get a status rather than the engine's generic 500: a value
  * is 200, {@code null} is 204 (unless the method streamed the response itself: it takes the
  * response {@code ChannelWriter}, or used it, e.g. through {@code ApiRequest.stream()}), and errors
- * are 400 ({@code invalid_argument}), 404 ({@code function_not_found}), 503 ({@code unavailable})
- * or 500 with the body {@code {"error": code, "message": message}}.
+ * take their status and body from {@link IIIErrorResponses}: a status from a {@code
+ * ResponseStatusException}, {@code @ResponseStatus} or an {@code IIIException} code, and a body
+ * that shows no exception message unless configured to. Every failure first goes through the
+ * application's {@link IIIErrorHandler}, if it has one.
  */
 public final class IIIFunctionInvoker implements FunctionHandler {
 
@@ -109,9 +110,11 @@ public final class IIIFunctionInvoker implements FunctionHandler {
       IIIInvocationObserver.@Nullable Completion completion,
       @Nullable Map<?, ?> httpRequest,
       @Nullable Object value,
-      @Nullable Throwable error) {
+      @Nullable Throwable failure) {
     boolean http = httpRequest != null;
-    observeEnd(completion, error);
+    observeEnd(completion, failure);
+    Throwable error =
+        failure == null ? null : endpoint.errorResponses().handle(endpoint, unwrap(failure));
     if (error == null) {
       outcome.complete(success(httpRequest, value));
     } else if (http) {
@@ -226,22 +229,12 @@ public final class IIIFunctionInvoker implements FunctionHandler {
     return new ApiResponse(200, value);
   }
 
-  /** The error as an HTTP response, so HTTP callers get a status and a JSON body. */
+  /**
+   * The error as an HTTP response, so HTTP callers get a status and a JSON body; see {@link
+   * IIIErrorResponses} for the status and what the body may say.
+   */
   private ApiResponse httpError(Throwable error) {
-    IIIException mapped = toIIIException(error);
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("error", mapped.code());
-    body.put("message", mapped.errorMessage());
-    return new ApiResponse(status(mapped.code()), body);
-  }
-
-  private static int status(String code) {
-    return switch (code) {
-      case INVALID_ARGUMENT -> 400;
-      case IIIException.FUNCTION_NOT_FOUND -> 404;
-      case UNAVAILABLE -> 503;
-      default -> 500;
-    };
+    return endpoint.errorResponses().httpResponse(endpoint, unwrap(error));
   }
 
   private IIIException toIIIException(Throwable error) {

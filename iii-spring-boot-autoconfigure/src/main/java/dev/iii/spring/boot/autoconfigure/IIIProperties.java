@@ -142,6 +142,7 @@ public record IIIProperties(
    *     triggers registered. Startup fails if the engine refused any (a route conflict, a bad cron
    *     expression and the like). Not waited for while the engine is unreachable.
    * @param schemas The JSON Schemas the functions are registered with.
+   * @param http How functions answer HTTP requests that fail.
    */
   public record Worker(
       @DefaultValue("true") boolean enabled,
@@ -149,7 +150,33 @@ public record IIIProperties(
       @DefaultValue("10000") int maxQueued,
       @DefaultValue("25s") Duration shutdownTimeout,
       @DefaultValue("5s") Duration registrationTimeout,
-      @DefaultValue Schemas schemas) {}
+      @DefaultValue Schemas schemas,
+      @DefaultValue Http http) {}
+
+  /**
+   * Error responses of functions with an HTTP trigger, like Spring Boot's server.error.* settings.
+   * The status comes from the exception (ResponseStatusException, @ResponseStatus, or an
+   * IIIException code); an error id in the body is logged with the failure.
+   *
+   * @param includeMessage When error bodies include the exception's message: never (the default;
+   *     only reasons written for the client, such as a ResponseStatusException's, are shown) or
+   *     always.
+   * @param includeException Whether error bodies include the exception's class name.
+   * @param problemDetails Whether error bodies are RFC 9457 problem details
+   *     (application/problem+json) rather than the plain error, status and error_id object.
+   */
+  public record Http(
+      @DefaultValue("never") IncludeMessage includeMessage,
+      @DefaultValue("false") boolean includeException,
+      @DefaultValue("false") boolean problemDetails) {}
+
+  /** When an HTTP error body includes the exception's message. */
+  public enum IncludeMessage {
+    /** Never: only reasons written for the client. */
+    NEVER,
+    /** Always: every exception's message, which may reveal internals. */
+    ALWAYS
+  }
 
   /**
    * JSON Schemas of the functions' payloads and results ({@code request_format}, {@code

@@ -5,6 +5,8 @@ import dev.iii.IIIClient;
 import dev.iii.schema.JsonSchemas;
 import dev.iii.spring.boot.autoconfigure.metrics.IIIMetrics;
 import dev.iii.spring.boot.autoconfigure.observation.IIIObservations;
+import dev.iii.spring.worker.IIIErrorHandler;
+import dev.iii.spring.worker.IIIErrorResponses;
 import dev.iii.spring.worker.IIIFunctionAnnotationBeanPostProcessor;
 import dev.iii.spring.worker.IIIFunctionRegistry;
 import dev.iii.spring.worker.IIIInvocationObserver;
@@ -75,6 +77,22 @@ public final class IIIWorkerAutoConfiguration {
         all.isEmpty() ? endpoint -> outcome -> {} : IIIInvocationObserver.composite(all),
         schemas,
         worker.registrationTimeout());
+  }
+
+  /**
+   * How failed HTTP invocations are answered ({@code iii.worker.http.*}), with the application's
+   * unique {@link IIIErrorHandler}, if any.
+   */
+  @Bean
+  @ConditionalOnMissingBean
+  IIIErrorResponses iiiErrorResponses(
+      IIIProperties properties, ObjectProvider<IIIErrorHandler> errorHandlers) {
+    IIIProperties.Http http = properties.worker().http();
+    return new IIIErrorResponses(
+        http.includeMessage() == IIIProperties.IncludeMessage.ALWAYS,
+        http.includeException(),
+        http.problemDetails(),
+        errorHandlers.getIfUnique());
   }
 
   /** Invocation metrics, when Micrometer is present; in its own class so it loads only then. */
