@@ -121,14 +121,19 @@ public record IIIProperties(
    * The functions this application provides ({@code @IIIFunction} bean methods).
    *
    * @param enabled whether to register them; {@code false} makes a client-only application
-   * @param maxConcurrency invocations run at once; 0 picks {@code max(8, 2 × CPUs)}
-   * @param maxQueued invocations that may wait for a free slot; more are answered {@code
-   *     unavailable} at once
-   * @param shutdownTimeout how long shutdown waits for running invocations after unregistering
+   * @param maxConcurrency invocations of one function that run at once, unless the function sets
+   *     its own; each function has its own limit and queue, so a slow one never delays the others.
+   *     0 picks max(8, 2 × CPUs)
+   * @param maxQueued invocations of one function that may wait for a free slot, unless the function
+   *     sets its own; more are answered unavailable at once
+   * @param shutdownTimeout how long shutdown waits, after unregistering, for the invocations
+   *     already received (running and waiting) to finish; only those arriving later are refused
    * @param registrationTimeout how long startup waits for the engine to confirm the functions and
    *     triggers it registered (a round trip after them); startup fails if the engine refused any
    *     (a route conflict, a bad cron expression…). Not waited for while the engine is unreachable
    * @param schemas the JSON Schemas functions are registered with
+   * @param functions limits of single functions by id, overriding their annotation; use brackets,
+   *     as ids contain colons or dots: iii.worker.functions[orders::create].concurrency=4
    */
   public record Worker(
       @DefaultValue("true") boolean enabled,
@@ -136,7 +141,23 @@ public record IIIProperties(
       @DefaultValue("10000") int maxQueued,
       @DefaultValue("25s") Duration shutdownTimeout,
       @DefaultValue("5s") Duration registrationTimeout,
-      @DefaultValue Schemas schemas) {}
+      @DefaultValue Schemas schemas,
+      @DefaultValue Map<String, FunctionLimits> functions) {
+
+    /** Treats an absent map as empty. */
+    public Worker {
+      functions = functions == null ? Map.of() : Map.copyOf(functions);
+    }
+  }
+
+  /**
+   * One function's limits; unset ones keep the function's annotation or the worker's defaults.
+   *
+   * @param concurrency invocations of this function that run at once
+   * @param queueCapacity invocations of this function that may wait for a free slot; more are
+   *     answered unavailable at once
+   */
+  public record FunctionLimits(@Nullable Integer concurrency, @Nullable Integer queueCapacity) {}
 
   /**
    * JSON Schemas of the functions' payloads and results ({@code request_format}, {@code
