@@ -86,6 +86,19 @@ final class FunctionLane implements IIIFunctionLoad {
     return true;
   }
 
+  /**
+   * Drops the invocations still waiting, when shutdown gave up on them: they never run.
+   *
+   * @return how many were dropped
+   */
+  int discardQueued() {
+    synchronized (lock) {
+      int dropped = queue.size();
+      queue.clear();
+      return dropped;
+    }
+  }
+
   /** Counts and logs an invocation refused because the worker is shutting down. */
   void refusedShuttingDown() {
     synchronized (lock) {

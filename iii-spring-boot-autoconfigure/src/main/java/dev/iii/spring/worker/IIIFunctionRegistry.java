@@ -593,10 +593,13 @@ public class IIIFunctionRegistry implements SmartLifecycle, IIIRegisteredFunctio
         }
       }
       if (inFlight > 0) {
+        int dropped = lanes.values().stream().mapToInt(FunctionLane::discardQueued).sum();
         log.warn(
-            "Stopped iii functions with {} invocation(s) still running or queued after {}",
+            "Stopped iii functions after {} with {} invocation(s) unanswered; {} of them had not"
+                + " started and never will",
+            shutdownTimeout,
             inFlight,
-            shutdownTimeout);
+            dropped);
       }
       state = State.STOPPED;
     }
