@@ -56,4 +56,19 @@ public @interface IIIFunction {
    * every function.
    */
   boolean generateSchemas() default true;
+
+  /**
+   * How many invocations of this function run at once; each function has its own limit and queue,
+   * so a slow function never delays the others. 0 (the default): {@code
+   * iii.worker.max-concurrency}. The property {@code iii.worker.functions[<id>].concurrency}
+   * overrides it.
+   */
+  int concurrency() default 0;
+
+  /**
+   * How many more invocations of this function may wait for a free slot; beyond that callers are
+   * answered {@code unavailable} at once. -1 (the default): {@code iii.worker.max-queued}. The
+   * property {@code iii.worker.functions[<id>].queue-capacity} overrides it.
+   */
+  int queueCapacity() default -1;
 }

@@ -1,6 +1,7 @@
 package dev.iii.spring.worker;
 
 import dev.iii.ApiResponse;
+import dev.iii.Context;
 import dev.iii.FunctionHandler;
 import dev.iii.IIIClient;
 import dev.iii.IIIException;
@@ -19,14 +20,22 @@ import java.util.function.BiConsumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 import org.springframework.util.ReflectionUtils;
 import reactor.core.publisher.Mono;
 
 /**
  * Runs one {@link IIIFunctionEndpoint} for the client: binds the arguments, calls the bean method
- * through its proxy, adapts the result and maps failures to invocation errors. It runs on the
- * client's handler executor, so it may block; asynchronous results are not awaited but tracked
- * until they complete, so shutdown can wait for them.
+ * through its proxy, adapts the result and maps failures to invocation errors. The client's thread
+ * only admits the invocation into the function's own {@link FunctionLane} (bounded concurrency and
+ * queue) and gets a future back; the method runs on the lane's thread, with the invocation's {@code
+ * Context} and MDC, so it may block. Admitted invocations, running, queued or with asynchronous
+ * results not yet complete, are tracked until answered, so shutdown waits for all of them; only
+ * those arriving after shutdown began, or beyond the function's queue, are refused ({@code
+ * unavailable}) and logged.
+ *
+ * <p>Concurrency: thread-safe and stateless per invocation; the lane and the tracker hold the
+ * shared state.
  *
  * <p>For a function with an HTTP trigger invoked by an HTTP request, every outcome becomes an
  * {@link ApiResponse}, so HTTP callers get a status rather than the engine's generic 500: a value
@@ -51,16 +60,19 @@ public final class IIIFunctionInvoker implements FunctionHandler {
   private final IIIClient client;
   private final InFlightTracker tracker;
   private final IIIInvocationObserver observer;
+  private final FunctionLane lane;
 
   IIIFunctionInvoker(
       IIIFunctionEndpoint endpoint,
       IIIClient client,
       InFlightTracker tracker,
-      IIIInvocationObserver observer) {
+      IIIInvocationObserver observer,
+      FunctionLane lane) {
     this.endpoint = endpoint;
     this.client = client;
     this.tracker = tracker;
     this.observer = observer;
+    this.lane = lane;
     // Bean classes are often package-private; make the method callable once, not per invocation.
     ReflectionUtils.makeAccessible(endpoint.invocableMethod());
   }
@@ -70,19 +82,77 @@ public final class IIIFunctionInvoker implements FunctionHandler {
     return endpoint;
   }
 
+  /**
+   * Admits the invocation into the function's own lane and returns its result as a future at once,
+   * so the client's thread is free for the next invocation. Refused, answered {@code unavailable},
+   * when the worker is shutting down or the function's queue is full; each refusal is logged.
+   */
   @Override
   public @Nullable Object handle(@Nullable Object input) {
     Map<?, ?> httpRequest = httpRequest(input);
-    boolean http = httpRequest != null;
     if (!tracker.tryEnter()) {
-      IIIException unavailable =
-          new IIIException(UNAVAILABLE, "function " + endpoint.id() + " is shutting down");
-      if (http) {
-        return httpError(unavailable);
-      }
-      throw unavailable;
+      lane.refusedShuttingDown();
+      return refuse(
+          httpRequest,
+          new IIIException(UNAVAILABLE, "function " + endpoint.id() + " is shutting down"));
     }
     Outcome outcome = new Outcome();
+    Context context = Context.current();
+    Map<String, String> mdc = MDC.getCopyOfContextMap();
+    if (!lane.submit(() -> runInLane(input, httpRequest, outcome, context, mdc))) {
+      tracker.exit();
+      return refuse(
+          httpRequest,
+          new IIIException(
+              UNAVAILABLE,
+              "function "
+                  + endpoint.id()
+                  + " is overloaded: "
+                  + lane.concurrency()
+                  + " invocations running and "
+                  + lane.queueCapacity()
+                  + " waiting; it was not run"));
+    }
+    return outcome;
+  }
+
+  private @Nullable Object refuse(@Nullable Map<?, ?> httpRequest, IIIException refusal) {
+    if (httpRequest != null) {
+      return httpError(refusal);
+    }
+    throw refusal;
+  }
+
+  /** Runs on the lane's thread, with the invocation's context and MDC of the receiving thread. */
+  private void runInLane(
+      @Nullable Object input,
+      @Nullable Map<?, ?> httpRequest,
+      Outcome outcome,
+      Context context,
+      @Nullable Map<String, String> mdc) {
+    Map<String, String> previous = MDC.getCopyOfContextMap();
+    if (mdc != null) {
+      MDC.setContextMap(mdc);
+    }
+    try {
+      Context.with(
+          context,
+          () -> {
+            run(input, httpRequest, outcome);
+            return null;
+          });
+    } catch (Exception e) { // run() answers every failure itself
+      finish(outcome, null, httpRequest, null, e);
+    } finally {
+      if (previous == null) {
+        MDC.clear();
+      } else {
+        MDC.setContextMap(previous);
+      }
+    }
+  }
+
+  private void run(@Nullable Object input, @Nullable Map<?, ?> httpRequest, Outcome outcome) {
     IIIInvocationObserver.@Nullable Completion completion = observeStart();
     try {
       Object result;
@@ -102,7 +172,6 @@ public final class IIIFunctionInvoker implements FunctionHandler {
     } catch (Throwable error) {
       finish(outcome, completion, httpRequest, null, error);
     }
-    return outcome;
   }
 
   private void finish(

@@ -8,6 +8,7 @@ import dev.iii.RegisterFunctionOptions;
 import dev.iii.Trigger;
 import dev.iii.protocol.EngineFunctions;
 import dev.iii.schema.JsonSchemas;
+import dev.iii.spring.annotation.IIIFunction;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -27,6 +28,7 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.annotation.AnnotatedElementUtils;
 
 /**
  * Registers the {@link IIIFunctionEndpoint}s with the client when the application starts and
@@ -49,8 +51,16 @@ import org.springframework.context.SmartLifecycle;
  * endpoints registered after start, are logged at WARN and listed by {@link
  * #refusedRegistrations()} (the {@code iii} health indicator shows them).
  *
+ * <p>Each function runs in its own lane ({@link IIIFunctionConcurrency}): a bounded number at once
+ * and a bounded queue. Stopping drains: every invocation admitted before it began, running or
+ * queued, still runs and is answered within the shutdown timeout; only those arriving after it
+ * began are refused ({@code unavailable}), each logged (at most one line per function per 10 s).
+ *
  * <p>Concurrency: thread-safe. The lock guards this object's state only; the client is never called
  * while it is held.
+ *
+ * <p>Over 400 lines because registration, its confirmation and the drain share the same state and
+ * lock; splitting them would expose that state across classes.
  */
 public class IIIFunctionRegistry implements SmartLifecycle, IIIRegisteredFunctions {
 
@@ -83,9 +93,11 @@ public class IIIFunctionRegistry implements SmartLifecycle, IIIRegisteredFunctio
   private final IIIInvocationObserver observer;
   private final @Nullable JsonSchemas schemas;
   private final Duration registrationTimeout;
+  private final IIIFunctionConcurrency concurrency;
   private final Object lock = new Object();
   private final Map<String, IIIFunctionEndpoint> endpoints = new LinkedHashMap<>();
   private final Map<String, Registration> registrations = new LinkedHashMap<>();
+  private final Map<String, FunctionLane> lanes = new LinkedHashMap<>();
   private final List<RefusedRegistration> refusals = new ArrayList<>();
   private State state = State.STOPPED;
   private int inFlight;
@@ -158,6 +170,34 @@ public class IIIFunctionRegistry implements SmartLifecycle, IIIRegisteredFunctio
       IIIInvocationObserver observer,
       @Nullable JsonSchemas schemas,
       Duration registrationTimeout) {
+    this(
+        client,
+        enabled,
+        shutdownTimeout,
+        observer,
+        schemas,
+        registrationTimeout,
+        IIIFunctionConcurrency.defaults());
+  }
+
+  /**
+   * @param client the client to register the functions with
+   * @param enabled whether to register at all ({@code iii.worker.enabled})
+   * @param shutdownTimeout how long stopping waits for running and queued invocations
+   * @param observer told about every invocation (metrics)
+   * @param schemas makes the JSON Schemas of payload and result types; {@code null}: none are made
+   * @param registrationTimeout how long starting waits for the engine to confirm the registrations
+   * @param concurrency each function's limits and the executor its invocations run on
+   */
+  public IIIFunctionRegistry(
+      IIIClient client,
+      boolean enabled,
+      Duration shutdownTimeout,
+      IIIInvocationObserver observer,
+      @Nullable JsonSchemas schemas,
+      Duration registrationTimeout,
+      IIIFunctionConcurrency concurrency) {
+    this.concurrency = Objects.requireNonNull(concurrency, "concurrency");
     this.client = Objects.requireNonNull(client, "client");
     this.enabled = enabled;
     this.shutdownTimeout = Objects.requireNonNull(shutdownTimeout, "shutdownTimeout");
@@ -177,6 +217,13 @@ public class IIIFunctionRegistry implements SmartLifecycle, IIIRegisteredFunctio
    */
   public void register(IIIFunctionEndpoint endpoint) {
     boolean now;
+    IIIFunction annotation =
+        AnnotatedElementUtils.findMergedAnnotation(endpoint.method(), IIIFunction.class);
+    FunctionLane lane =
+        concurrency.laneFor(
+            endpoint.id(),
+            annotation != null ? annotation.concurrency() : 0,
+            annotation != null ? annotation.queueCapacity() : -1);
     synchronized (lock) {
       IIIFunctionEndpoint existing = endpoints.putIfAbsent(endpoint.id(), endpoint);
       if (existing != null) {
@@ -188,6 +235,7 @@ public class IIIFunctionRegistry implements SmartLifecycle, IIIRegisteredFunctio
                 + " and "
                 + endpoint.source());
       }
+      lanes.put(endpoint.id(), lane);
       now = state == State.RUNNING;
     }
     if (now && enabled) {
@@ -210,7 +258,17 @@ public class IIIFunctionRegistry implements SmartLifecycle, IIIRegisteredFunctio
     }
   }
 
-  /** How many invocations are running, including asynchronous results not yet complete. */
+  /** Each function's limits, what it runs and queues now, and what it refused. */
+  public List<IIIFunctionLoad> functionLoads() {
+    synchronized (lock) {
+      return List.copyOf(lanes.values());
+    }
+  }
+
+  /**
+   * How many invocations were admitted and not yet answered: running, waiting in their function's
+   * queue, or with asynchronous results not yet complete.
+   */
   public int inFlight() {
     synchronized (lock) {
       return inFlight;
@@ -281,10 +339,14 @@ public class IIIFunctionRegistry implements SmartLifecycle, IIIRegisteredFunctio
   /** Registers a function and its triggers; never under the lock. */
   private Registration registerWithClient(IIIFunctionEndpoint endpoint) {
     FunctionSchemas formats = endpoint.schemas();
+    FunctionLane lane;
+    synchronized (lock) {
+      lane = Objects.requireNonNull(lanes.get(endpoint.id()), endpoint.id());
+    }
     FunctionRef function =
         client.registerFunction(
             endpoint.id(),
-            new IIIFunctionInvoker(endpoint, client, tracker, observer),
+            new IIIFunctionInvoker(endpoint, client, tracker, observer, lane),
             RegisterFunctionOptions.builder()
                 .description(endpoint.description().isEmpty() ? null : endpoint.description())
                 .requestFormat(formats.request(schemas))
@@ -531,10 +593,13 @@ public class IIIFunctionRegistry implements SmartLifecycle, IIIRegisteredFunctio
         }
       }
       if (inFlight > 0) {
+        int dropped = lanes.values().stream().mapToInt(FunctionLane::discardQueued).sum();
         log.warn(
-            "Stopped iii functions with {} invocation(s) still running after {}",
+            "Stopped iii functions after {} with {} invocation(s) unanswered; {} of them had not"
+                + " started and never will",
+            shutdownTimeout,
             inFlight,
-            shutdownTimeout);
+            dropped);
       }
       state = State.STOPPED;
     }

@@ -132,17 +132,21 @@ public record IIIProperties(
    *
    * @param enabled Whether to register the annotated functions with the engine. When false, the
    *     application only calls functions (the methods are still validated at startup).
-   * @param maxConcurrency Largest number of invocations of the annotated functions that run at
-   *     once. 0 picks the larger of 8 and twice the number of CPUs.
-   * @param maxQueued Largest number of invocations that may wait for a free slot. More are answered
-   *     "unavailable" at once.
-   * @param shutdownTimeout How long shutdown waits for running invocations after the functions are
-   *     unregistered.
+   * @param maxConcurrency Largest number of invocations of one function that run at once, unless
+   *     the function sets its own. Each function has its own limit and queue, so a slow one never
+   *     delays the others. 0 picks the larger of 8 and twice the number of CPUs.
+   * @param maxQueued Largest number of invocations of one function that may wait for a free slot,
+   *     unless the function sets its own. More are answered "unavailable" at once.
+   * @param shutdownTimeout How long shutdown waits, after the functions are unregistered, for the
+   *     invocations already received (running and waiting) to finish. Only those arriving later are
+   *     refused.
    * @param registrationTimeout How long startup waits for the engine to confirm the functions and
    *     triggers registered. Startup fails if the engine refused any (a route conflict, a bad cron
    *     expression and the like). Not waited for while the engine is unreachable.
    * @param schemas The JSON Schemas the functions are registered with.
    * @param http How functions answer HTTP requests that fail.
+   * @param functions Limits of single functions by id, overriding their annotation. Use brackets,
+   *     as ids contain colons or dots: iii.worker.functions[orders::create].concurrency=4.
    */
   public record Worker(
       @DefaultValue("true") boolean enabled,
@@ -151,7 +155,14 @@ public record IIIProperties(
       @DefaultValue("25s") Duration shutdownTimeout,
       @DefaultValue("5s") Duration registrationTimeout,
       @DefaultValue Schemas schemas,
-      @DefaultValue Http http) {}
+      @DefaultValue Http http,
+      @DefaultValue Map<String, FunctionLimits> functions) {
+
+    /** Treats an absent map as empty. */
+    public Worker {
+      functions = functions == null ? Map.of() : Map.copyOf(functions);
+    }
+  }
 
   /**
    * Error responses of functions with an HTTP trigger, like Spring Boot's server.error.* settings.
@@ -177,6 +188,15 @@ public record IIIProperties(
     /** Always: every exception's message, which may reveal internals. */
     ALWAYS
   }
+
+  /**
+   * One function's limits; unset ones keep the function's annotation or the worker's defaults.
+   *
+   * @param concurrency Largest number of invocations of this function that run at once.
+   * @param queueCapacity Largest number of invocations of this function that may wait for a free
+   *     slot. More are answered "unavailable" at once.
+   */
+  public record FunctionLimits(@Nullable Integer concurrency, @Nullable Integer queueCapacity) {}
 
   /**
    * JSON Schemas of the functions' payloads and results ({@code request_format}, {@code

@@ -3,25 +3,36 @@ package dev.iii.spring.boot.autoconfigure;
 import dev.iii.III;
 import dev.iii.IIIClient;
 import dev.iii.schema.JsonSchemas;
+import dev.iii.spring.boot.autoconfigure.metrics.IIIFunctionLoadMetrics;
 import dev.iii.spring.boot.autoconfigure.metrics.IIIMetrics;
 import dev.iii.spring.boot.autoconfigure.observation.IIIObservations;
 import dev.iii.spring.worker.IIIErrorHandler;
 import dev.iii.spring.worker.IIIErrorResponses;
 import dev.iii.spring.worker.IIIFunctionAnnotationBeanPostProcessor;
+import dev.iii.spring.worker.IIIFunctionConcurrency;
 import dev.iii.spring.worker.IIIFunctionRegistry;
 import dev.iii.spring.worker.IIIInvocationObserver;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.stream.Collectors;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Role;
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -37,6 +48,12 @@ import tools.jackson.databind.json.JsonMapper;
 @ConditionalOnBean(IIIClient.class)
 @EnableConfigurationProperties(IIIProperties.class)
 public final class IIIWorkerAutoConfiguration {
+
+  /**
+   * The executor that runs the functions' invocations; define a bean of this name to replace it. It
+   * must not queue: each function bounds and queues its own work.
+   */
+  public static final String FUNCTION_EXECUTOR_BEAN_NAME = "iiiFunctionExecutor";
 
   /**
    * Static, so declaring the post-processor does not instantiate this configuration (or the client)
@@ -59,7 +76,8 @@ public final class IIIWorkerAutoConfiguration {
       IIIClient client,
       IIIProperties properties,
       ObjectProvider<IIIInvocationObserver> observers,
-      ObjectProvider<JsonMapper> jsonMappers) {
+      ObjectProvider<JsonMapper> jsonMappers,
+      @Qualifier(FUNCTION_EXECUTOR_BEAN_NAME) Executor functionExecutor) {
     IIIProperties.Worker worker = properties.worker();
     List<IIIInvocationObserver> all = observers.orderedStream().toList();
     JsonSchemas schemas = null;
@@ -76,7 +94,42 @@ public final class IIIWorkerAutoConfiguration {
         worker.shutdownTimeout(),
         all.isEmpty() ? endpoint -> outcome -> {} : IIIInvocationObserver.composite(all),
         schemas,
-        worker.registrationTimeout());
+        worker.registrationTimeout(),
+        new IIIFunctionConcurrency(
+            IIIAutoConfiguration.maxConcurrency(worker.maxConcurrency()),
+            worker.maxQueued(),
+            worker.functions().entrySet().stream()
+                .collect(
+                    Collectors.toMap(
+                        Map.Entry::getKey,
+                        entry ->
+                            new IIIFunctionConcurrency.Limits(
+                                entry.getValue().concurrency(), entry.getValue().queueCapacity()))),
+            functionExecutor));
+  }
+
+  /**
+   * Runs the functions' invocations on platform threads: a thread per running invocation, started
+   * when none is idle; the functions' own limits bound how many.
+   */
+  @Bean(name = FUNCTION_EXECUTOR_BEAN_NAME, destroyMethod = "shutdown")
+  @ConditionalOnMissingBean(name = FUNCTION_EXECUTOR_BEAN_NAME)
+  @ConditionalOnThreading(Threading.PLATFORM)
+  ExecutorService iiiFunctionExecutor() {
+    return IIIFunctionConcurrency.newPlatformExecutor();
+  }
+
+  /**
+   * Runs the functions' invocations on virtual threads, as Spring Boot's own executors do with
+   * {@code spring.threads.virtual.enabled=true} on Java 21 and later.
+   */
+  @Bean(name = FUNCTION_EXECUTOR_BEAN_NAME)
+  @ConditionalOnMissingBean(name = FUNCTION_EXECUTOR_BEAN_NAME)
+  @ConditionalOnThreading(Threading.VIRTUAL)
+  SimpleAsyncTaskExecutor iiiFunctionExecutorVirtualThreads() {
+    SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("iii-function-");
+    executor.setVirtualThreads(true);
+    return executor;
   }
 
   /**
@@ -99,6 +152,17 @@ public final class IIIWorkerAutoConfiguration {
   @Configuration(proxyBeanMethods = false)
   @ConditionalOnClass(name = "io.micrometer.core.instrument.MeterRegistry")
   static class InvocationMetricsConfiguration {
+
+    /**
+     * Queue depth, running and rejected counts per function; the {@code MeterRegistry} is looked up
+     * at start, as it comes from an auto-configuration ordered independently.
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    IIIFunctionLoadMetrics iiiFunctionLoadMetrics(
+        ObjectProvider<MeterRegistry> meters, IIIFunctionRegistry functions) {
+      return new IIIFunctionLoadMetrics(meters::getIfUnique, functions);
+    }
 
     /**
      * Looks {@link IIIMetrics} up at the first invocation: it exists only when the application has
