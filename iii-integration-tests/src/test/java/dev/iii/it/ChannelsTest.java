@@ -117,6 +117,8 @@ class ChannelsTest extends EngineTestSupport {
 
     CompletableFuture<byte[]> all = channel.reader().readAll();
     get(closed);
+    // Each write's future completes on the callback pool, in no set order with the close's.
+    get(CompletableFuture.allOf(writes.toArray(CompletableFuture[]::new)));
     assertThat(writes).allMatch(write -> write.isDone() && !write.isCompletedExceptionally());
     assertThat(get(all)).hasSize(frames * frame.length);
   }
