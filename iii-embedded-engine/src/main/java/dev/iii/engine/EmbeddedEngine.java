@@ -10,6 +10,10 @@ import dev.iii.engine.modules.channels.ChannelRegistry;
 import dev.iii.engine.modules.cron.CronModule;
 import dev.iii.engine.modules.http.RestApiModule;
 import dev.iii.engine.modules.httpfunctions.HttpFunctionsModule;
+import dev.iii.engine.modules.pubsub.PubSubModule;
+import dev.iii.engine.modules.queue.QueueModule;
+import dev.iii.engine.modules.state.StateModule;
+import dev.iii.engine.modules.stream.StreamModule;
 import dev.iii.engine.modules.telemetry.TelemetryModule;
 import dev.iii.engine.modules.worker.EngineFunctionsModule;
 import dev.iii.engine.registry.FunctionRegistry;
@@ -49,7 +53,8 @@ import tools.jackson.databind.JsonNode;
  * <p>Each concern is one {@link EngineModule}, listed as an in-process worker as in the official
  * engine: {@code iii-engine-functions} (the {@code engine::*} built-ins), {@code iii-observability}
  * (SDK telemetry), {@code iii-worker-manager} (channels), and, as configured, {@code iii-http},
- * {@code iii-cron} and {@code iii-http-functions}.
+ * {@code iii-cron}, {@code iii-http-functions}, {@code iii-state}, {@code iii-stream}, {@code
+ * iii-pubsub} and {@code iii-queue}.
  *
  * <p>Thread-safe: starting, closing and the port accessors synchronise on the engine.
  */
@@ -162,6 +167,22 @@ public final class EmbeddedEngine implements AutoCloseable {
           "iii-http-functions",
           "Expose external HTTP endpoints from config as callable functions.",
           false);
+    }
+    if (config.state() != null) {
+      installer.install(
+          new StateModule(config.state()), StateModule.NAME, StateModule.DESCRIPTION, false);
+    }
+    if (config.stream() != null) {
+      installer.install(
+          new StreamModule(config.stream()), StreamModule.NAME, StreamModule.DESCRIPTION, false);
+    }
+    if (config.pubsub() != null) {
+      installer.install(
+          new PubSubModule(config.pubsub()), PubSubModule.NAME, PubSubModule.DESCRIPTION, false);
+    }
+    if (config.queue() != null) {
+      installer.install(
+          new QueueModule(config.queue()), QueueModule.NAME, QueueModule.DESCRIPTION, false);
     }
     config
         .skippedModules()

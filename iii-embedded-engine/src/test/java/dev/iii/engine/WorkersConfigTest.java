@@ -117,8 +117,11 @@ class WorkersConfigTest {
     assertThat(http.urlAllowlist()).containsExactly("localhost", "127.0.0.1");
     assertThat(http.blockPrivateIps()).isFalse();
     assertThat(http.requireHttps()).isFalse();
-    assertThat(config.skippedModules())
-        .containsExactly("iii-stream", "iii-state", "iii-pubsub", "iii-observability");
+    assertThat(config.stream()).isNotNull();
+    assertThat(config.state()).isNotNull();
+    assertThat(config.pubsub()).isNotNull();
+    assertThat(config.queue()).isNull();
+    assertThat(config.skippedModules()).containsExactly("iii-observability");
   }
 
   @Test

@@ -9,9 +9,10 @@ import org.jspecify.annotations.Nullable;
  * module is not loaded.
  *
  * <p>{@link #development()} is what the embedded engine runs without a config file: loopback only,
- * every module on, HTTP-invoked functions allowed to call {@code localhost}. A config file in the
- * official engine's format gives the official semantics and defaults instead (see {@code
- * EngineConfigLoader}).
+ * the official engine's default modules on (REST API, cron, HTTP functions, state, stream, pub/sub;
+ * queue only when configured), HTTP-invoked functions allowed to call {@code localhost}. A config
+ * file in the official engine's format gives the official semantics and defaults instead (see
+ * {@code EngineConfigLoader}).
  *
  * @param host the address the worker listener binds to, and the REST API too unless its config
  *     names its own
@@ -19,6 +20,13 @@ import org.jspecify.annotations.Nullable;
  * @param restApi the REST API module ({@code http} triggers), or {@code null}
  * @param cron the cron module ({@code cron} triggers), or {@code null}
  * @param httpFunctions the module behind HTTP-invoked functions, or {@code null}
+ * @param state the state module ({@code state::*} functions, {@code state} triggers), or {@code
+ *     null}
+ * @param stream the stream module ({@code stream::*} functions, the stream WebSocket, {@code
+ *     stream} triggers), or {@code null}
+ * @param pubsub the pub/sub module ({@code publish}, {@code subscribe} triggers), or {@code null}
+ * @param queue the queue module (named queues, {@code TriggerAction.Enqueue}, durable topics), or
+ *     {@code null}
  * @param skippedModules module classes named in the config file that this engine does not implement
  *     (reported once at start)
  * @param limits memory, socket and time bounds ({@code limits:} in a config file)
@@ -29,6 +37,10 @@ public record EngineConfig(
     @Nullable RestApiConfig restApi,
     @Nullable CronConfig cron,
     @Nullable HttpFunctionsConfig httpFunctions,
+    @Nullable StateConfig state,
+    @Nullable StreamConfig stream,
+    @Nullable PubSubConfig pubsub,
+    @Nullable QueueConfig queue,
     List<String> skippedModules,
     EngineLimits limits) {
 
@@ -45,7 +57,10 @@ public record EngineConfig(
     Objects.requireNonNull(limits, "limits");
   }
 
-  /** A config with the default {@link EngineLimits}. */
+  /**
+   * A config with the REST API, cron and HTTP functions as given, no state, stream, pub/sub or
+   * queue module, and the default {@link EngineLimits}.
+   */
   public EngineConfig(
       String host,
       int port,
@@ -53,10 +68,24 @@ public record EngineConfig(
       @Nullable CronConfig cron,
       @Nullable HttpFunctionsConfig httpFunctions,
       List<String> skippedModules) {
-    this(host, port, restApi, cron, httpFunctions, skippedModules, EngineLimits.defaults());
+    this(
+        host,
+        port,
+        restApi,
+        cron,
+        httpFunctions,
+        null,
+        null,
+        null,
+        null,
+        skippedModules,
+        EngineLimits.defaults());
   }
 
-  /** Every module on, loopback only, development security for HTTP-invoked functions. */
+  /**
+   * The official engine's default modules on (queue only when configured), loopback only,
+   * development security for HTTP-invoked functions.
+   */
   public static EngineConfig development() {
     return new EngineConfig(
         DEFAULT_HOST,
@@ -64,31 +93,157 @@ public record EngineConfig(
         RestApiConfig.defaults(),
         new CronConfig(),
         HttpFunctionsConfig.development(),
-        List.of());
+        StateConfig.defaults(),
+        StreamConfig.defaults(),
+        PubSubConfig.defaults(),
+        null,
+        List.of(),
+        EngineLimits.defaults());
   }
 
   public EngineConfig withHost(String value) {
-    return new EngineConfig(value, port, restApi, cron, httpFunctions, skippedModules, limits);
+    return new EngineConfig(
+        value,
+        port,
+        restApi,
+        cron,
+        httpFunctions,
+        state,
+        stream,
+        pubsub,
+        queue,
+        skippedModules,
+        limits);
   }
 
   public EngineConfig withPort(int value) {
-    return new EngineConfig(host, value, restApi, cron, httpFunctions, skippedModules, limits);
+    return new EngineConfig(
+        host,
+        value,
+        restApi,
+        cron,
+        httpFunctions,
+        state,
+        stream,
+        pubsub,
+        queue,
+        skippedModules,
+        limits);
   }
 
   public EngineConfig withRestApi(@Nullable RestApiConfig value) {
-    return new EngineConfig(host, port, value, cron, httpFunctions, skippedModules, limits);
+    return new EngineConfig(
+        host,
+        port,
+        value,
+        cron,
+        httpFunctions,
+        state,
+        stream,
+        pubsub,
+        queue,
+        skippedModules,
+        limits);
   }
 
   public EngineConfig withCron(@Nullable CronConfig value) {
-    return new EngineConfig(host, port, restApi, value, httpFunctions, skippedModules, limits);
+    return new EngineConfig(
+        host,
+        port,
+        restApi,
+        value,
+        httpFunctions,
+        state,
+        stream,
+        pubsub,
+        queue,
+        skippedModules,
+        limits);
   }
 
   public EngineConfig withHttpFunctions(@Nullable HttpFunctionsConfig value) {
-    return new EngineConfig(host, port, restApi, cron, value, skippedModules, limits);
+    return new EngineConfig(
+        host, port, restApi, cron, value, state, stream, pubsub, queue, skippedModules, limits);
+  }
+
+  public EngineConfig withState(@Nullable StateConfig value) {
+    return new EngineConfig(
+        host,
+        port,
+        restApi,
+        cron,
+        httpFunctions,
+        value,
+        stream,
+        pubsub,
+        queue,
+        skippedModules,
+        limits);
+  }
+
+  public EngineConfig withStream(@Nullable StreamConfig value) {
+    return new EngineConfig(
+        host,
+        port,
+        restApi,
+        cron,
+        httpFunctions,
+        state,
+        value,
+        pubsub,
+        queue,
+        skippedModules,
+        limits);
+  }
+
+  public EngineConfig withPubsub(@Nullable PubSubConfig value) {
+    return new EngineConfig(
+        host,
+        port,
+        restApi,
+        cron,
+        httpFunctions,
+        state,
+        stream,
+        value,
+        queue,
+        skippedModules,
+        limits);
+  }
+
+  public EngineConfig withQueue(@Nullable QueueConfig value) {
+    return new EngineConfig(
+        host,
+        port,
+        restApi,
+        cron,
+        httpFunctions,
+        state,
+        stream,
+        pubsub,
+        value,
+        skippedModules,
+        limits);
+  }
+
+  public EngineConfig withSkippedModules(List<String> value) {
+    return new EngineConfig(
+        host, port, restApi, cron, httpFunctions, state, stream, pubsub, queue, value, limits);
   }
 
   public EngineConfig withLimits(EngineLimits value) {
-    return new EngineConfig(host, port, restApi, cron, httpFunctions, skippedModules, value);
+    return new EngineConfig(
+        host,
+        port,
+        restApi,
+        cron,
+        httpFunctions,
+        state,
+        stream,
+        pubsub,
+        queue,
+        skippedModules,
+        value);
   }
 
   static int checkPort(int port) {

