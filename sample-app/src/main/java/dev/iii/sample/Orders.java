@@ -1,19 +1,33 @@
 package dev.iii.sample;
 
 import dev.iii.IIIClient;
+import dev.iii.spring.annotation.Body;
+import dev.iii.spring.annotation.Header;
 import dev.iii.spring.annotation.HttpTrigger;
 import dev.iii.spring.annotation.IIIFunction;
+import dev.iii.spring.annotation.PathParam;
+import dev.iii.spring.annotation.QueryParam;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Positive;
 import java.math.BigDecimal;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
+import org.springframework.web.server.ResponseStatusException;
 
 /**
  * The reference's "Calling Other Functions": {@code POST /orders} charges the customer through
  * {@code payment::charge}, asks the warehouse to ship without waiting ({@code warehouse::ship}),
- * and answers with the payment id.
+ * and answers with the payment id. The body is checked with Bean Validation: an order without an
+ * id, a customer or a positive total is answered 400. {@code GET /orders/{id}} shows the bound
+ * path, query and header parameters, and an exception that sets the HTTP status.
  */
 @Component
 public class Orders {
@@ -21,7 +35,8 @@ public class Orders {
   private static final Logger log = LoggerFactory.getLogger(Orders.class);
 
   /** The request body of {@code POST /orders}. */
-  public record Order(String id, BigDecimal total, String customerId) {}
+  public record Order(
+      @NotBlank String id, @Positive BigDecimal total, @NotBlank String customerId) {}
 
   /** The input of {@code payment::charge}. */
   public record Charge(BigDecimal amount, String customer) {}
@@ -32,7 +47,16 @@ public class Orders {
   /** The response of {@code POST /orders}. */
   public record OrderProcessed(boolean success, String paymentId) {}
 
+  /** The response of {@code GET /orders/{id}}. */
+  public record OrderStatus(
+      String id, String paymentId, @Nullable Order order, @Nullable String requestId) {}
+
+  private record Processed(Order order, String paymentId) {}
+
   private final IIIClient iii;
+
+  /** Orders processed since the application started (a real one would keep them in a store). */
+  private final Map<String, Processed> processed = new ConcurrentHashMap<>();
 
   public Orders(IIIClient iii) {
     this.iii = iii;
@@ -44,16 +68,34 @@ public class Orders {
    */
   @IIIFunction(id = "orders::process", description = "Charges and ships an order")
   @HttpTrigger(path = "/orders", method = "POST")
-  public CompletionStage<OrderProcessed> process(Order order) {
+  public CompletionStage<OrderProcessed> process(@Body @Valid Order order) {
     log.info("Processing order {} for {}", order.id(), order.customerId());
     return iii.call("payment::charge", new Charge(order.total(), order.customerId()), Payment.class)
         .thenApply(
             payment -> {
               String paymentId =
                   Objects.requireNonNull(payment, "payment::charge answered null").id();
+              processed.put(order.id(), new Processed(order, paymentId));
               // Fire and forget: the customer does not wait for the warehouse.
               iii.callVoid("warehouse::ship", new Warehouse.Shipment(order.id()));
               return new OrderProcessed(true, paymentId);
             });
+  }
+
+  /**
+   * {@code GET /orders/{id}?lines=true}: the id from the path, an optional query parameter and an
+   * optional header, each converted to its parameter's type; an unknown id is answered 404.
+   */
+  @IIIFunction(id = "orders::get", description = "Shows a processed order")
+  @HttpTrigger(path = "/orders/{id}")
+  public OrderStatus get(
+      @PathParam String id,
+      @QueryParam(defaultValue = "false") boolean lines,
+      @Header(name = "X-Request-Id", required = false) @Nullable String requestId) {
+    Processed order = processed.get(id);
+    if (order == null) {
+      throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no order " + id);
+    }
+    return new OrderStatus(id, order.paymentId(), lines ? order.order() : null, requestId);
   }
 }

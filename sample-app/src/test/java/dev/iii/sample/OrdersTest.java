@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.iii.sample.Orders.OrderProcessed;
+import dev.iii.sample.Orders.OrderStatus;
 import dev.iii.spring.boot.test.AutoConfigureIII;
 import dev.iii.spring.boot.test.IIITestClient;
 import java.time.Duration;
@@ -52,5 +53,34 @@ class OrdersTest {
 
     assertThat(processed).isNotNull();
     assertThat(processed.success()).isTrue();
+  }
+
+  @Test
+  void anInvalidOrderIs400NamingEachViolation() {
+    IIITestClient.Response response =
+        iii.post("/orders", Map.of("id", "", "total", -1, "customerId", "c-1"));
+
+    assertThat(response.status()).isEqualTo(400);
+    assertThat(response.json().get("message").asString())
+        .contains("id must not be blank")
+        .contains("total must be greater than 0");
+  }
+
+  @Test
+  void aProcessedOrderIsShownWithItsBoundParameters() {
+    String orderId = "order-" + UUID.randomUUID();
+    iii.post("/orders", Map.of("id", orderId, "total", 3, "customerId", "c-3"));
+
+    IIITestClient.Response response =
+        iii.request(
+            "GET", "/orders/" + orderId + "?lines=true", null, Map.of("X-Request-Id", "r-1"));
+    IIITestClient.Response unknown = iii.get("/orders/nope");
+
+    assertThat(response.status()).isEqualTo(200);
+    OrderStatus status = response.body(OrderStatus.class);
+    assertThat(status.id()).isEqualTo(orderId);
+    assertThat(status.requestId()).isEqualTo("r-1");
+    assertThat(status.order()).isNotNull();
+    assertThat(unknown.status()).isEqualTo(404);
   }
 }

@@ -131,9 +131,9 @@ class SampleApplicationTest {
   @Test
   void metricsShowTheConnectionAndTheRegisteredFunctions() throws Exception {
     assertThat(metric("iii.client.connected")).isEqualTo(1.0);
-    // api::hello, orders::process, payment::charge, warehouse::ship, api::stream,
+    // api::hello, orders::process, orders::get, payment::charge, warehouse::ship, api::stream,
     // numbers::produce, numbers::sum, jobs::heartbeat
-    assertThat(metric("iii.worker.functions.registered")).isEqualTo(8.0);
+    assertThat(metric("iii.worker.functions.registered")).isEqualTo(9.0);
   }
 
   /** The first measurement of a meter, through the actuator's metrics endpoint. */

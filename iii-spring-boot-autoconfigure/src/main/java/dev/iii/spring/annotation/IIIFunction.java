@@ -17,15 +17,22 @@ import java.lang.annotation.Target;
  * }</pre>
  *
  * <p>The payload (or, for HTTP, the request body) is converted to the method's parameter type by
- * the application's Jackson mapper. Other parameters may be {@code ApiRequest<T>}, {@code Context},
- * {@code IIIClient}, {@code ChannelReader} or {@code ChannelWriter}. The return value may be a
- * value, {@code void}, {@code ApiResponse}, {@code Optional}, {@code CompletionStage} or {@code
- * Mono}.
+ * the application's Jackson mapper ({@link Body} makes that explicit). Other parameters may be
+ * {@code ApiRequest<T>}, {@code Context}, {@code IIIClient}, {@code ChannelReader}, {@code
+ * ChannelWriter}, or parts of an HTTP request: {@link PathParam}, {@link QueryParam}, {@link
+ * Header}. The return value may be a value, {@code void}, {@code ApiResponse}, {@code Optional},
+ * {@code CompletionStage} or {@code Mono}.
  */
 @Target({ElementType.METHOD, ElementType.ANNOTATION_TYPE})
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
 public @interface IIIFunction {
+
+  /**
+   * The default of {@link QueryParam#defaultValue()} and {@link Header#defaultValue()}: no default
+   * (a character no one writes in an annotation).
+   */
+  String NO_DEFAULT = "\uE000iii:none\uE000";
 
   /** The function id, e.g. {@code orders::create}; {@code ${…}} placeholders are resolved. */
   String id();

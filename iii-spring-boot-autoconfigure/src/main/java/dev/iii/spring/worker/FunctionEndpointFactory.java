@@ -1,25 +1,13 @@
 package dev.iii.spring.worker;
 
-import dev.iii.ApiRequest;
 import dev.iii.ApiResponse;
-import dev.iii.Context;
-import dev.iii.IIIClient;
-import dev.iii.IIIException;
-import dev.iii.channel.ChannelReader;
 import dev.iii.channel.ChannelWriter;
-import dev.iii.protocol.WireFields;
-import dev.iii.spring.annotation.CronTrigger;
-import dev.iii.spring.annotation.HttpTrigger;
 import dev.iii.spring.annotation.IIIFunction;
-import dev.iii.spring.annotation.Trigger;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.Type;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
@@ -32,12 +20,8 @@ import org.springframework.aop.support.AopUtils;
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.ParameterNameDiscoverer;
 import org.springframework.core.ResolvableType;
-import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.convert.ConversionService;
 import reactor.core.publisher.Mono;
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.type.TypeReference;
-import tools.jackson.databind.DatabindException;
-import tools.jackson.databind.JavaType;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -46,21 +30,18 @@ import tools.jackson.databind.json.JsonMapper;
  * validates the signature and the triggers, and picks each parameter's binding. Every problem is
  * reported at startup, naming the bean and the method.
  *
- * <p>Over 400 lines because every check of one method (signature, parameters, triggers, paths,
- * placeholders) lives here, so that startup errors read alike; the HTTP trigger checks are the part
- * to move out next. Stateless apart from its immutable collaborators; used at startup.
+ * <p>Triggers are read by {@link TriggerDefinitions}, parameters bound by {@link
+ * ArgumentResolvers}. Stateless apart from its immutable collaborators; used at startup.
  */
 final class FunctionEndpointFactory {
 
-  private static final List<String> HTTP_METHODS =
-      List.of("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS");
-
-  /** Reads {@code @Trigger(config)}; independent of the application's mapper settings. */
+  /** Reads the schemas of {@code requestFormat}/{@code responseFormat}. */
   private static final JsonMapper CONFIG_READER = JsonMapper.builder().build();
 
   private final UnaryOperator<String> placeholders;
-  private final Supplier<JsonMapper> mapper;
   private final Supplier<IIIErrorResponses> errorResponses;
+  private final TriggerDefinitions triggerDefinitions;
+  private final ArgumentResolvers argumentResolvers;
   private final ParameterNameDiscoverer parameterNames = new DefaultParameterNameDiscoverer();
 
   /**
@@ -68,19 +49,21 @@ final class FunctionEndpointFactory {
    * @param mapper the application's mapper, asked for only when a method is found
    * @param errorResponses how failures are answered over HTTP, asked for only when a method is
    *     found
+   * @param conversions converts path, query and header values, asked for only when one is bound
+   * @param validator the application's {@code jakarta.validation.Validator} or {@code null}, asked
+   *     for only when a parameter is {@code @Valid}
    */
   FunctionEndpointFactory(
       UnaryOperator<String> placeholders,
       Supplier<JsonMapper> mapper,
-      Supplier<IIIErrorResponses> errorResponses) {
+      Supplier<IIIErrorResponses> errorResponses,
+      Supplier<ConversionService> conversions,
+      Supplier<@Nullable Object> validator) {
     this.placeholders = placeholders;
-    this.mapper = mapper;
     this.errorResponses = errorResponses;
-  }
-
-  /** A factory with safe error responses and no error handler. */
-  FunctionEndpointFactory(UnaryOperator<String> placeholders, Supplier<JsonMapper> mapper) {
-    this(placeholders, mapper, IIIErrorResponses::defaults);
+    this.triggerDefinitions = new TriggerDefinitions(placeholders);
+    this.argumentResolvers =
+        new ArgumentResolvers(mapper, conversions, new PayloadValidation(validator));
   }
 
   IIIFunctionEndpoint create(
@@ -102,8 +85,9 @@ final class FunctionEndpointFactory {
     } catch (IllegalStateException e) {
       throw invalid(source, "it cannot be called through the bean's proxy: " + e.getMessage());
     }
-    List<TriggerDefinition> triggers = triggers(source, method);
+    List<TriggerDefinition> triggers = triggerDefinitions.of(source, method);
     checkReturnType(source, method);
+    List<String> httpPaths = triggerDefinitions.httpPaths(method);
     List<ArgumentResolver> resolvers = new ArrayList<>();
     boolean streamsResponse = false;
     List<String> payloadParameters = new ArrayList<>();
@@ -118,21 +102,23 @@ final class FunctionEndpointFactory {
         throw invalid(
             source, "parameter '" + name + "' has a reactive type, which cannot be an argument");
       }
-      ArgumentResolver resolver = special(id, type, raw, name);
-      if (resolver == null) {
+      ArgumentResolvers.Binding binding =
+          argumentResolvers.bind(
+              new ArgumentResolvers.Parameter(source, id, method, i, targetClass, name, httpPaths));
+      if (binding.payload()) {
         payloadParameters.add(name);
-        payloadType = concrete(type);
-        resolver = payload(id, type, raw, name, isNullable(method, i));
+        payloadType = concrete(raw == Optional.class ? type.getGeneric(0) : type);
       }
-      resolvers.add(resolver);
+      resolvers.add(binding.resolver());
     }
     if (payloadParameters.size() > 1) {
       throw invalid(
           source,
           "parameters "
               + payloadParameters
-              + " would all take the payload; only one parameter may be the payload (the others"
-              + " must be ApiRequest, Context, IIIClient, ChannelReader or ChannelWriter)");
+              + " would all take the payload; only one parameter may be the payload (mark it"
+              + " @Body; the others must be ApiRequest, Context, IIIClient, ChannelReader,"
+              + " ChannelWriter, or @PathParam, @QueryParam or @Header)");
     }
     String description = resolve(annotation.description());
     FunctionSchemas schemas =
@@ -228,101 +214,6 @@ final class FunctionEndpointFactory {
     return ResolvableType.forClassWithGenerics(raw, arguments).getType();
   }
 
-  private List<TriggerDefinition> triggers(String source, Method method) {
-    List<TriggerDefinition> triggers = new ArrayList<>();
-    for (HttpTrigger http :
-        AnnotatedElementUtils.findMergedRepeatableAnnotations(method, HttpTrigger.class)) {
-      String path = enginePath(resolve(http.path()));
-      String httpMethod = resolve(http.method()).toUpperCase(Locale.ROOT);
-      if (!HTTP_METHODS.contains(httpMethod)) {
-        throw invalid(
-            source, "@HttpTrigger method '" + http.method() + "' is not one of " + HTTP_METHODS);
-      }
-      if (path.isBlank()) {
-        throw invalid(source, "@HttpTrigger path is empty");
-      }
-      Map<String, Object> config = new LinkedHashMap<>();
-      config.put("api_path", path);
-      config.put("http_method", httpMethod);
-      StringBuilder summary = new StringBuilder("http " + httpMethod + " " + path);
-      String condition = condition(config, summary, http.condition());
-      List<String> middleware = new ArrayList<>();
-      for (String functionId : http.middleware()) {
-        String resolved = resolve(functionId);
-        if (resolved.isBlank()) {
-          throw invalid(source, "@HttpTrigger(path = \"" + path + "\") has an empty middleware id");
-        }
-        middleware.add(resolved);
-      }
-      if (!middleware.isEmpty()) {
-        config.put("middleware_function_ids", List.copyOf(middleware));
-        summary.append(condition == null ? " " : ", ").append("middleware ").append(middleware);
-      }
-      triggers.add(new TriggerDefinition("http", config, summary.toString()));
-    }
-    CronTrigger cron = AnnotatedElementUtils.findMergedAnnotation(method, CronTrigger.class);
-    if (cron != null) {
-      String expression = resolve(cron.value());
-      if (expression.isBlank()) {
-        throw invalid(source, "@CronTrigger expression is empty");
-      }
-      Map<String, Object> config = new LinkedHashMap<>();
-      config.put("expression", expression);
-      StringBuilder summary = new StringBuilder("cron " + expression);
-      condition(config, summary, cron.condition());
-      triggers.add(new TriggerDefinition("cron", config, summary.toString()));
-    }
-    for (Trigger trigger :
-        AnnotatedElementUtils.findMergedRepeatableAnnotations(method, Trigger.class)) {
-      String type = resolve(trigger.type());
-      if (type.isBlank()) {
-        throw invalid(source, "@Trigger type is empty");
-      }
-      String config = resolve(trigger.config());
-      Map<String, Object> parsed;
-      try {
-        parsed =
-            CONFIG_READER.readValue(config, new TypeReference<LinkedHashMap<String, Object>>() {});
-      } catch (RuntimeException e) {
-        throw invalid(
-            source, "@Trigger(type = \"" + type + "\") config is not a JSON object: " + config);
-      }
-      if (parsed == null) {
-        throw invalid(
-            source, "@Trigger(type = \"" + type + "\") config is not a JSON object: " + config);
-      }
-      triggers.add(new TriggerDefinition(type, parsed, type + " " + config));
-    }
-    return triggers;
-  }
-
-  /**
-   * The path in the engine's syntax: Spring's {@code {id}} segments become {@code :id}, which the
-   * engine extracts into {@code path_params} (it routes {@code {id}} but yields no parameter).
-   */
-  static String enginePath(String path) {
-    String[] segments = path.split("/", -1);
-    for (int i = 0; i < segments.length; i++) {
-      String segment = segments[i];
-      if (segment.length() > 2 && segment.startsWith("{") && segment.endsWith("}")) {
-        segments[i] = ":" + segment.substring(1, segment.length() - 1);
-      }
-    }
-    return String.join("/", segments);
-  }
-
-  /** Adds a trigger's {@code condition_function_id}, if the annotation names one. */
-  private @Nullable String condition(
-      Map<String, Object> config, StringBuilder summary, String annotated) {
-    String condition = resolve(annotated);
-    if (condition.isBlank()) {
-      return null;
-    }
-    config.put("condition_function_id", condition);
-    summary.append(" if ").append(condition);
-    return condition;
-  }
-
   private static void checkReturnType(String source, Method method) {
     Class<?> returnType = method.getReturnType();
     if (BaseStream.class.isAssignableFrom(returnType)
@@ -336,164 +227,8 @@ final class FunctionEndpointFactory {
     }
   }
 
-  /**
-   * Whether a parameter is annotated {@code @Nullable} (any annotation of that simple name): its
-   * HTTP request body may then be missing.
-   */
-  private static boolean isNullable(Method method, int index) {
-    for (java.lang.annotation.Annotation annotation : method.getParameterAnnotations()[index]) {
-      if (annotation.annotationType().getSimpleName().equals("Nullable")) {
-        return true;
-      }
-    }
-    return method.getAnnotatedParameterTypes()[index].isAnnotationPresent(Nullable.class);
-  }
-
   private static boolean isReactive(Class<?> type) {
     return Publisher.class.isAssignableFrom(type) || Flow.Publisher.class.isAssignableFrom(type);
-  }
-
-  /** The binding of a parameter resolved by its type, or {@code null} for the payload. */
-  private @Nullable ArgumentResolver special(
-      String id, ResolvableType type, Class<?> raw, String name) {
-    if (raw == Context.class) {
-      return input -> Context.current();
-    }
-    if (IIIClient.class.isAssignableFrom(raw)) {
-      return input -> {
-        if (!raw.isInstance(input.client())) {
-          throw bindingFailure(id, name, "the client is a " + input.client().getClass().getName());
-        }
-        return input.client();
-      };
-    }
-    if (raw == ApiRequest.class) {
-      return apiRequest(id, type.getGeneric(0), name);
-    }
-    if (raw == ChannelReader.class || raw == ChannelWriter.class) {
-      return input -> channel(id, raw, name, input.raw());
-    }
-    return null;
-  }
-
-  private ArgumentResolver apiRequest(String id, ResolvableType bodyType, String name) {
-    Class<?> rawBody = bodyType.resolve(Object.class);
-    JavaType javaBody =
-        rawBody == Object.class ? null : mapper.get().constructType(bodyType.getType());
-    return input -> {
-      ApiRequest<Object> request;
-      try {
-        request = ApiRequest.from(input.raw());
-      } catch (IllegalArgumentException e) {
-        throw bindingFailure(id, name, e.getMessage());
-      }
-      if (javaBody == null || request.body() == null) {
-        return request;
-      }
-      return new ApiRequest<>(
-          request.pathParams(),
-          request.queryParams(),
-          convert(id, name, request.body(), javaBody),
-          request.headers(),
-          request.method(),
-          request.requestBody(),
-          request.path(),
-          request.response());
-    };
-  }
-
-  /**
-   * A channel parameter takes the payload field of its name, else the only channel of its kind in
-   * the payload. Channels are live objects, so they are passed as they are, never converted.
-   */
-  private static Object channel(String id, Class<?> raw, String name, @Nullable Object input) {
-    if (!(input instanceof Map<?, ?> map)) {
-      throw bindingFailure(id, name, "the input is not an object with a " + raw.getSimpleName());
-    }
-    Object named = map.get(name);
-    if (raw.isInstance(named)) {
-      return named;
-    }
-    List<Object> candidates =
-        map.values().stream().filter(raw::isInstance).map(v -> (Object) v).toList();
-    if (candidates.size() != 1) {
-      throw bindingFailure(
-          id,
-          name,
-          "the input has "
-              + candidates.size()
-              + " "
-              + raw.getSimpleName()
-              + " values and none is named '"
-              + name
-              + "'");
-    }
-    return candidates.get(0);
-  }
-
-  private ArgumentResolver payload(
-      String id, ResolvableType type, Class<?> raw, String name, boolean optionalBody) {
-    JavaType javaType = mapper.get().constructType(type.getType());
-    return input -> {
-      Object value = input.payload();
-      if (value instanceof Map<?, ?> map && map.containsKey(WireFields.CALLER_WORKER_ID)) {
-        // The engine adds the caller's id to object inputs; it is not part of the payload type.
-        Map<Object, Object> copy = new LinkedHashMap<>(map);
-        copy.remove(WireFields.CALLER_WORKER_ID);
-        value = copy;
-      }
-      if (value == null && input.httpRequest() != null && !optionalBody) {
-        throw bindingFailure(
-            id,
-            name,
-            "the request body is missing; send a JSON body with content-type: application/json");
-      }
-      if (value == null) {
-        if (raw.isPrimitive()) {
-          throw bindingFailure(id, name, "the payload is missing and " + raw + " cannot be null");
-        }
-        return null;
-      }
-      return raw == Object.class ? value : convert(id, name, value, javaType);
-    };
-  }
-
-  /**
-   * Converts a payload; a failure names the type and the JSON path of the field that did not
-   * convert, never the value or the mapper's message (they may echo the input or internals).
-   */
-  private Object convert(String id, String name, Object value, JavaType type) {
-    try {
-      return mapper.get().convertValue(value, type);
-    } catch (RuntimeException e) {
-      String at = e instanceof DatabindException databind ? path(databind) : "";
-      throw bindingFailure(
-          id,
-          name,
-          "the payload does not convert to "
-              + type.getRawClass().getSimpleName()
-              + (at.isEmpty() ? "" : " (at '" + at + "')"));
-    }
-  }
-
-  /** The JSON path of a conversion failure, e.g. {@code items[2].quantity}. */
-  private static String path(DatabindException e) {
-    StringBuilder path = new StringBuilder();
-    for (JacksonException.Reference reference : e.getPath()) {
-      if (reference.getPropertyName() != null) {
-        if (!path.isEmpty()) {
-          path.append('.');
-        }
-        path.append(reference.getPropertyName());
-      } else if (reference.getIndex() >= 0) {
-        path.append('[').append(reference.getIndex()).append(']');
-      }
-    }
-    return path.toString();
-  }
-
-  static IIIException bindingFailure(String id, String name, @Nullable String reason) {
-    return new BindingFailure("parameter '" + name + "' of " + id + " cannot be bound: " + reason);
   }
 
   private String resolve(String value) {
@@ -501,7 +236,7 @@ final class FunctionEndpointFactory {
     return resolved == null ? value : resolved;
   }
 
-  private static IllegalStateException invalid(String source, String reason) {
+  static IllegalStateException invalid(String source, String reason) {
     return new IllegalStateException("Invalid @IIIFunction method " + source + ": " + reason);
   }
 }

@@ -24,10 +24,12 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.boot.convert.ApplicationConversionService;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.annotation.AnnotationUtils;
+import org.springframework.core.convert.ConversionService;
 import org.springframework.util.Assert;
 import org.springframework.util.function.SingletonSupplier;
 import tools.jackson.databind.json.JsonMapper;
@@ -98,7 +100,15 @@ public class IIIFunctionAnnotationBeanPostProcessor
                 () ->
                     factory
                         .getBeanProvider(IIIErrorResponses.class)
-                        .getIfUnique(IIIErrorResponses::defaults)));
+                        .getIfUnique(IIIErrorResponses::defaults)),
+            SingletonSupplier.of(
+                () -> {
+                  ConversionService conversions = factory.getConversionService();
+                  return conversions != null
+                      ? conversions
+                      : ApplicationConversionService.getSharedInstance();
+                }),
+            () -> PayloadValidation.validatorOf(factory));
   }
 
   @Override

@@ -12,10 +12,14 @@ import dev.iii.protocol.RegisteredTriggerInfo;
 import dev.iii.protocol.TriggerTypeInfo;
 import dev.iii.protocol.WorkerDetail;
 import dev.iii.protocol.WorkerInfo;
+import dev.iii.spring.annotation.Body;
 import dev.iii.spring.annotation.CronTrigger;
+import dev.iii.spring.annotation.Header;
 import dev.iii.spring.annotation.HttpTrigger;
 import dev.iii.spring.annotation.HttpTriggers;
 import dev.iii.spring.annotation.IIIFunction;
+import dev.iii.spring.annotation.PathParam;
+import dev.iii.spring.annotation.QueryParam;
 import dev.iii.spring.annotation.Trigger;
 import dev.iii.spring.annotation.Triggers;
 import java.util.ArrayList;
@@ -64,7 +68,11 @@ public final class IIIRuntimeHints implements RuntimeHintsRegistrar {
           HttpTriggers.class,
           CronTrigger.class,
           Trigger.class,
-          Triggers.class);
+          Triggers.class,
+          PathParam.class,
+          QueryParam.class,
+          Header.class,
+          Body.class);
 
   /** Creates the registrar; Spring's AOT engine does, from {@code aot.factories}. */
   public IIIRuntimeHints() {}

@@ -79,18 +79,25 @@ public class IIIHealthIndicator extends AbstractHealthIndicator implements AutoC
     this.current = new StateSince(client.getConnectionState(), clock.instant());
     // State changes are delivered in order on the client's event thread; remembering when each
     // began lets the grace period run from the start of a reconnection, not from the last probe.
-    this.unsubscribe =
+    Runnable subscription =
         client.onConnectionStateChange(
             state -> {
               if (state != current.state()) {
                 current = new StateSince(state, clock.instant());
               }
             });
+    // A test double (e.g. @MockitoBean IIIClient) answers null: nothing to unsubscribe.
+    this.unsubscribe = subscription != null ? subscription : () -> {};
   }
 
   @Override
   protected void doHealthCheck(Health.Builder builder) {
     ConnectionState state = client.getConnectionState();
+    if (state == null) {
+      // A test double has no connection: say so rather than fail the health endpoint.
+      builder.unknown().withDetail("url", url).withDetail("state", "UNKNOWN");
+      return;
+    }
     StateSince seen = current;
     Instant since = seen.state() == state ? seen.since() : clock.instant();
     switch (state) {
@@ -143,5 +150,5 @@ public class IIIHealthIndicator extends AbstractHealthIndicator implements AutoC
     unsubscribe.run();
   }
 
-  private record StateSince(ConnectionState state, Instant since) {}
+  private record StateSince(@Nullable ConnectionState state, Instant since) {}
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.iii.ConnectionState;
 import dev.iii.III;
+import dev.iii.IIIClient;
 import dev.iii.InitOptions;
 import dev.iii.ReconnectionConfig;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.mockito.Mockito;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 import reactor.core.publisher.Mono;
@@ -33,7 +35,9 @@ class IIIHealthIndicatorTests {
 
   @AfterEach
   void closeClient() {
-    client.close();
+    if (client != null) {
+      client.close();
+    }
   }
 
   private III unreachableClient(int maxRetries) throws IOException {
@@ -51,6 +55,19 @@ class IIIHealthIndicatorTests {
             "ws://127.0.0.1:" + port,
             InitOptions.builder().workerName("test").reconnection(reconnection).build());
     return client;
+  }
+
+  @Test
+  void aMockedClientIsUnknownAndClosesCleanly() {
+    IIIClient mock = Mockito.mock(IIIClient.class);
+
+    IIIHealthIndicator indicator =
+        new IIIHealthIndicator(mock, "ws://engine:1", GRACE, null, clock);
+    Health health = indicator.health();
+
+    assertThat(health.getStatus()).isEqualTo(Status.UNKNOWN);
+    assertThat(health.getDetails()).containsEntry("state", "UNKNOWN");
+    indicator.close();
   }
 
   @Test
