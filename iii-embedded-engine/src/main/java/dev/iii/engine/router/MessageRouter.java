@@ -299,13 +299,7 @@ public final class MessageRouter {
     String invocationId =
         invoke.invocationId() != null ? invoke.invocationId() : InvocationIds.random();
     if (action != null && "enqueue".equals(action.type())) {
-      if (reply) {
-        caller.send(
-            InvocationResult.failure(
-                invocationId,
-                invoke.functionId(),
-                new InvocationError("enqueue_error", "Queue module is not available").body()));
-      }
+      EnqueueAction.route(invocations, caller, invoke, invocationId, reply);
       return;
     }
     RawJson data = invoke.data();
