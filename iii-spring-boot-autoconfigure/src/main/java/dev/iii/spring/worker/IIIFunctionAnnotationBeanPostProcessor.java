@@ -4,6 +4,10 @@ import dev.iii.spring.annotation.CronTrigger;
 import dev.iii.spring.annotation.HttpTrigger;
 import dev.iii.spring.annotation.HttpTriggers;
 import dev.iii.spring.annotation.IIIFunction;
+import dev.iii.spring.annotation.QueueTrigger;
+import dev.iii.spring.annotation.StateTrigger;
+import dev.iii.spring.annotation.StreamTrigger;
+import dev.iii.spring.annotation.Subscribe;
 import dev.iii.spring.annotation.Trigger;
 import dev.iii.spring.annotation.Triggers;
 import java.lang.annotation.Annotation;
@@ -58,7 +62,14 @@ public class IIIFunctionAnnotationBeanPostProcessor
   public static final String BEAN_NAME = "dev.iii.spring.worker.internalIIIFunctionProcessor";
 
   private static final List<Class<? extends Annotation>> TRIGGERS =
-      List.of(HttpTrigger.class, CronTrigger.class, Trigger.class);
+      List.of(
+          HttpTrigger.class,
+          CronTrigger.class,
+          Subscribe.class,
+          StateTrigger.class,
+          StreamTrigger.class,
+          QueueTrigger.class,
+          Trigger.class);
 
   private static final Set<Class<? extends Annotation>> ANNOTATIONS =
       Set.of(
@@ -66,6 +77,10 @@ public class IIIFunctionAnnotationBeanPostProcessor
           HttpTrigger.class,
           HttpTriggers.class,
           CronTrigger.class,
+          Subscribe.class,
+          StateTrigger.class,
+          StreamTrigger.class,
+          QueueTrigger.class,
           Trigger.class,
           Triggers.class);
 

@@ -2,6 +2,10 @@ package dev.iii.spring.worker;
 
 import dev.iii.spring.annotation.CronTrigger;
 import dev.iii.spring.annotation.HttpTrigger;
+import dev.iii.spring.annotation.QueueTrigger;
+import dev.iii.spring.annotation.StateTrigger;
+import dev.iii.spring.annotation.StreamTrigger;
+import dev.iii.spring.annotation.Subscribe;
 import dev.iii.spring.annotation.Trigger;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
@@ -85,6 +89,7 @@ final class TriggerDefinitions {
       condition(config, summary, cron.condition());
       triggers.add(new TriggerDefinition("cron", config, summary.toString()));
     }
+    moduleTriggers(source, method, triggers);
     for (Trigger trigger :
         AnnotatedElementUtils.findMergedRepeatableAnnotations(method, Trigger.class)) {
       String type = resolve(trigger.type());
@@ -134,6 +139,77 @@ final class TriggerDefinitions {
     config.put("condition_function_id", condition);
     summary.append(" if ").append(condition);
     return condition;
+  }
+
+  /** The triggers of the engine's pub/sub, state, stream and queue workers. */
+  private void moduleTriggers(String source, Method method, List<TriggerDefinition> triggers) {
+    Subscribe subscribe = AnnotatedElementUtils.findMergedAnnotation(method, Subscribe.class);
+    if (subscribe != null) {
+      String topic = required(source, "@Subscribe topic", subscribe.value());
+      triggers.add(
+          new TriggerDefinition("subscribe", Map.of("topic", topic), "subscribe " + topic));
+    }
+    StateTrigger state = AnnotatedElementUtils.findMergedAnnotation(method, StateTrigger.class);
+    if (state != null) {
+      Map<String, Object> config = new LinkedHashMap<>();
+      StringBuilder summary = new StringBuilder("state");
+      optional(config, summary, "scope", state.scope());
+      optional(config, summary, "key", state.key());
+      condition(config, summary, state.condition());
+      triggers.add(new TriggerDefinition("state", config, summary.toString()));
+    }
+    StreamTrigger stream = AnnotatedElementUtils.findMergedAnnotation(method, StreamTrigger.class);
+    if (stream != null) {
+      Map<String, Object> config = new LinkedHashMap<>();
+      String name = required(source, "@StreamTrigger stream", stream.value());
+      config.put("stream_name", name);
+      StringBuilder summary = new StringBuilder("stream " + name);
+      optional(config, summary, "group_id", stream.group());
+      optional(config, summary, "item_id", stream.item());
+      condition(config, summary, stream.condition());
+      triggers.add(new TriggerDefinition("stream", config, summary.toString()));
+    }
+    QueueTrigger queue = AnnotatedElementUtils.findMergedAnnotation(method, QueueTrigger.class);
+    if (queue != null) {
+      String topic = required(source, "@QueueTrigger topic", queue.topic());
+      Map<String, Object> config = new LinkedHashMap<>();
+      config.put("topic", topic);
+      Map<String, Object> queueConfig = new LinkedHashMap<>();
+      if (queue.maxRetries() >= 0) {
+        queueConfig.put("maxRetries", queue.maxRetries());
+      }
+      if (queue.backoffMs() >= 0) {
+        queueConfig.put("backoffDelayMs", queue.backoffMs());
+      }
+      if (queue.concurrency() > 0) {
+        queueConfig.put("concurrency", queue.concurrency());
+      } else if (queue.concurrency() == 0) {
+        throw invalid(source, "@QueueTrigger concurrency must be at least 1");
+      }
+      if (!queueConfig.isEmpty()) {
+        config.put("queue_config", queueConfig);
+      }
+      StringBuilder summary = new StringBuilder("durable:subscriber " + topic);
+      condition(config, summary, queue.condition());
+      triggers.add(new TriggerDefinition("durable:subscriber", config, summary.toString()));
+    }
+  }
+
+  private String required(String source, String what, String value) {
+    String resolved = resolve(value);
+    if (resolved.isBlank()) {
+      throw invalid(source, what + " is empty");
+    }
+    return resolved;
+  }
+
+  private void optional(
+      Map<String, Object> config, StringBuilder summary, String key, String annotated) {
+    String value = resolve(annotated);
+    if (!value.isBlank()) {
+      config.put(key, value);
+      summary.append(' ').append(key).append('=').append(value);
+    }
   }
 
   /** The route paths of a method's HTTP triggers, in the engine's syntax. */

@@ -20,6 +20,10 @@ import dev.iii.spring.annotation.HttpTriggers;
 import dev.iii.spring.annotation.IIIFunction;
 import dev.iii.spring.annotation.PathParam;
 import dev.iii.spring.annotation.QueryParam;
+import dev.iii.spring.annotation.QueueTrigger;
+import dev.iii.spring.annotation.StateTrigger;
+import dev.iii.spring.annotation.StreamTrigger;
+import dev.iii.spring.annotation.Subscribe;
 import dev.iii.spring.annotation.Trigger;
 import dev.iii.spring.annotation.Triggers;
 import java.util.ArrayList;
@@ -67,6 +71,10 @@ public final class IIIRuntimeHints implements RuntimeHintsRegistrar {
           HttpTrigger.class,
           HttpTriggers.class,
           CronTrigger.class,
+          Subscribe.class,
+          StateTrigger.class,
+          StreamTrigger.class,
+          QueueTrigger.class,
           Trigger.class,
           Triggers.class,
           PathParam.class,
