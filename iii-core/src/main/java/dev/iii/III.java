@@ -7,6 +7,7 @@ import dev.iii.internal.EngineConnection;
 import dev.iii.internal.InvocationDispatcher;
 import dev.iii.internal.Payloads;
 import dev.iii.internal.PendingCall;
+import dev.iii.internal.Publish;
 import dev.iii.internal.Registrar;
 import dev.iii.internal.Shutdown;
 import dev.iii.internal.Urls;
@@ -382,6 +383,16 @@ public final class III implements IIIClient {
   @Override
   public Runnable onFunctionsAvailable(Consumer<List<FunctionInfo>> callback) {
     return registrar.onFunctionsAvailable(callback);
+  }
+
+  @Override
+  public CompletableFuture<Void> publish(String topic, @Nullable Object data) {
+    Objects.requireNonNull(topic, "topic");
+    return invoke(
+        Publish.FUNCTION_ID,
+        Publish.payload(topic, payloads.write(data)),
+        options.invocationTimeout(),
+        result -> (Void) null);
   }
 
   // ---------------------------------------------------------------------------------------------

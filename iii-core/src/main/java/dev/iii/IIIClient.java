@@ -302,4 +302,16 @@ public interface IIIClient extends AutoCloseable {
    * @return unsubscribes
    */
   Runnable onFunctionsAvailable(Consumer<List<FunctionInfo>> callback);
+
+  /**
+   * Publishes an event to a topic (the engine's {@code publish} function, {@code iii-pubsub}): the
+   * engine calls every function bound to a {@code subscribe} trigger of exactly this topic with
+   * {@code data} as it is, and answers without waiting for them (fire and forget: a subscriber's
+   * failure does not reach the publisher).
+   *
+   * @param data the event: anything Jackson can write; {@code null} is sent as JSON null
+   * @return completes once the engine has handed the event to the subscribers; fails with {@link
+   *     IIIException} code {@code topic_not_set} for an empty topic, or as a call fails
+   */
+  CompletableFuture<Void> publish(String topic, @Nullable Object data);
 }

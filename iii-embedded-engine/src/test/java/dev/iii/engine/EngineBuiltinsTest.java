@@ -44,7 +44,8 @@ class EngineBuiltinsTest extends EngineTestSupport {
 
     JsonNode all = a.callResult("engine::functions::list", "{}").path("functions");
     assertThat(ids(all, "function_id"))
-        .containsExactly("db::load", "mystate::x", "state::get"); // sorted, internal hidden
+        .containsExactly(
+            "db::load", "mystate::x", "publish", "state::get"); // sorted, internal hidden
     assertThat(all.get(0).path("worker_name").asString()).isEqualTo("alpha");
     assertThat(
             ids(
@@ -145,7 +146,7 @@ class EngineBuiltinsTest extends EngineTestSupport {
                 + "'config':{}}"));
 
     JsonNode list = a.callResult("engine::triggers::list", "{}").path("triggers");
-    assertThat(ids(list, "id")).containsExactly("cron", "http", "webhook");
+    assertThat(ids(list, "id")).containsExactly("cron", "http", "subscribe", "webhook");
     assertThat(list.get(1))
         .isEqualTo(
             parse(
@@ -153,7 +154,8 @@ class EngineBuiltinsTest extends EngineTestSupport {
                     "{'id':'http','worker_name':'iii-http',"
                         + "'description':'HTTP API trigger: invokes the function for requests to"
                         + " api_path'}")));
-    assertThat(list.get(2).path("worker_name").asString()).isEqualTo("hooks");
+    assertThat(list.get(2).path("worker_name").asString()).isEqualTo("iii-pubsub");
+    assertThat(list.get(3).path("worker_name").asString()).isEqualTo("hooks");
     assertThat(
             ids(
                 a.callResult("engine::triggers::list", json("{'include_internal':true}"))
