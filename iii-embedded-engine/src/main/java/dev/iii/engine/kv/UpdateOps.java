@@ -154,7 +154,7 @@ public final class UpdateOps {
     private void add(int index, String op, List<String> path, long by, boolean subtract) {
       if (path.isEmpty()) {
         if (missingDefault) {
-          current = subtract ? negated(by) : NODES.numberNode(by);
+          current = subtract ? negated(by) : integer(BigInteger.valueOf(by));
         } else {
           JsonNode updated = arithmetic(current, by, subtract);
           if (updated == null) {
@@ -168,7 +168,7 @@ public final class UpdateOps {
         String key = path.get(0);
         JsonNode existing = object.get(key);
         if (existing == null) {
-          object.set(key, subtract ? negated(by) : NODES.numberNode(by));
+          object.set(key, subtract ? negated(by) : integer(BigInteger.valueOf(by)));
         } else {
           JsonNode updated = arithmetic(existing, by, subtract);
           if (updated == null) {
