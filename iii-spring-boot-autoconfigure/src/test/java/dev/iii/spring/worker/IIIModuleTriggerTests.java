@@ -10,6 +10,7 @@ import dev.iii.engine.config.EngineConfig;
 import dev.iii.engine.config.QueueConfig;
 import dev.iii.spring.annotation.IIIFunction;
 import dev.iii.spring.annotation.QueueTrigger;
+import dev.iii.spring.annotation.StateTrigger;
 import dev.iii.spring.annotation.Subscribe;
 import java.time.Duration;
 import java.util.List;
@@ -84,6 +85,19 @@ class IIIModuleTriggerTests {
   }
 
   @Test
+  void stateTriggerSeesChangesOfItsScope() {
+    Listeners listeners = run(App.class, "orders::changed");
+
+    caller.call("state::set", Map.of("scope", "orders", "key", "o-1", "value", 1)).join();
+    caller.call("state::set", Map.of("scope", "carts", "key", "c-1", "value", 1)).join();
+    caller.call("state::delete", Map.of("scope", "orders", "key", "o-1")).join();
+
+    await().atMost(Duration.ofSeconds(10)).until(() -> listeners.stateEvents.size() == 2);
+    assertThat(listeners.stateEvents)
+        .containsExactly("state:created orders/o-1", "state:deleted orders/o-1");
+  }
+
+  @Test
   void queueTriggerRetriesAFailedMessageUntilItSucceeds() {
     Listeners listeners = run(App.class, "jobs::resize");
 
@@ -103,10 +117,20 @@ class IIIModuleTriggerTests {
 
   record Event(String id) {}
 
+  /** The engine's state event, as far as this test reads it. */
+  record StateEvent(String event_type, String scope, String key) {}
+
   static class Listeners {
     final List<String> placed = new CopyOnWriteArrayList<>();
     final List<String> resized = new CopyOnWriteArrayList<>();
     final AtomicInteger resizeAttempts = new AtomicInteger();
+    final List<String> stateEvents = new CopyOnWriteArrayList<>();
+
+    @IIIFunction(id = "orders::changed")
+    @StateTrigger(scope = "orders")
+    void changed(StateEvent event) {
+      stateEvents.add(event.event_type() + " " + event.scope() + "/" + event.key());
+    }
 
     @IIIFunction(id = "audit::placed")
     @Subscribe("orders.placed")
