@@ -302,6 +302,12 @@ public final class EmbeddedEngine implements AutoCloseable {
     return module.port();
   }
 
+  /** Number of open stream WebSocket connections (0 without the stream module); for tests. */
+  int streamSocketCount() {
+    StreamModule module = streamModule;
+    return module == null ? 0 : module.socketCount();
+  }
+
   /** The host the worker listener binds to (and the HTTP port, unless the REST API names one). */
   public String host() {
     return config.host();

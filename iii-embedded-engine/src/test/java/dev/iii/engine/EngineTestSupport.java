@@ -19,7 +19,14 @@ abstract class EngineTestSupport {
 
   @BeforeEach
   final void startEngine() {
-    engine = EmbeddedEngine.builder().host("127.0.0.1").port(0).httpPort(0).build().start();
+    engine =
+        EmbeddedEngine.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .httpPort(0)
+            .streamPort(0)
+            .build()
+            .start();
   }
 
   @AfterEach

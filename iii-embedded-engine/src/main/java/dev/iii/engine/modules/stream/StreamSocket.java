@@ -1,6 +1,7 @@
 package dev.iii.engine.modules.stream;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
@@ -11,6 +12,7 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import org.jspecify.annotations.Nullable;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -29,9 +31,10 @@ import tools.jackson.databind.node.ObjectNode;
  * the messages waiting to be written to it.
  *
  * <p>Bounds: at most {@value #MAX_SUBSCRIPTIONS} subscriptions (a join past that is ignored, and
- * logged); at most {@value #MAX_QUEUED_MESSAGES} messages waiting to be written — a client that
- * reads slower than its streams change is disconnected, with a logged reason, rather than growing
- * the engine's memory (the official engine instead makes every publisher wait for it).
+ * logged); at most {@value #MAX_QUEUED_MESSAGES} messages and {@value #MAX_QUEUED_CHARS} characters
+ * waiting to be written — a client that reads slower than its streams change is disconnected, with
+ * a logged reason, rather than growing the engine's memory (the official engine instead makes every
+ * publisher wait for it).
  *
  * <p>Concurrency: incoming messages are handled one at a time, in order (a join's triggers end
  * before the next message is read); the subscription map is concurrent; the outgoing queue is fed
@@ -41,6 +44,12 @@ final class StreamSocket {
 
   /** Messages that may wait to be written to one socket. */
   static final int MAX_QUEUED_MESSAGES = 1024;
+
+  /**
+   * Characters of messages queued for one socket plus bytes Netty has not written yet (8 Mi): past
+   * this the socket is dropped.
+   */
+  static final long MAX_QUEUED_CHARS = 8L * 1024 * 1024;
 
   /** Subscriptions one socket may hold. */
   static final int MAX_SUBSCRIPTIONS = 1024;
@@ -68,6 +77,7 @@ final class StreamSocket {
   private final Map<String, Subscription> subscriptions = new ConcurrentHashMap<>();
   private final Sinks.Many<String> outbound =
       Sinks.many().unicast().onBackpressureBuffer(new ArrayBlockingQueue<>(MAX_QUEUED_MESSAGES));
+  private final AtomicLong queuedChars = new AtomicLong();
   private volatile @Nullable Connection connection;
   private volatile boolean closed;
 
@@ -97,7 +107,10 @@ final class StreamSocket {
             .concatMap(this::onMessage, 1)
             .then()
             .onErrorResume(e -> Mono.empty());
-    Mono<Void> send = out.sendString(outbound.asFlux()).then().onErrorResume(e -> Mono.empty());
+    Mono<Void> send =
+        out.sendString(outbound.asFlux().doOnNext(text -> queuedChars.addAndGet(-text.length())))
+            .then()
+            .onErrorResume(e -> Mono.empty());
     return Mono.firstWithSignal(receive, send).doFinally(signal -> cleanup());
   }
 
@@ -264,19 +277,34 @@ final class StreamSocket {
     if (closed) {
       return false;
     }
-    Sinks.EmitResult result = outbound.tryEmitNext(text);
+    Sinks.EmitResult result =
+        queuedChars.get() + pendingWrites() + text.length() > MAX_QUEUED_CHARS
+            ? Sinks.EmitResult.FAIL_OVERFLOW
+            : outbound.tryEmitNext(text);
+    if (result.isSuccess()) {
+      queuedChars.addAndGet(text.length());
+    }
     if (result == Sinks.EmitResult.FAIL_OVERFLOW) {
       hub.warnings()
           .warn(
               "slow stream socket",
-              "Stream socket {} closed: {} messages were waiting to be written to it (the bound"
-                  + " per socket); it reads slower than its streams change",
+              "Stream socket {} closed: {} messages ({} characters) were waiting to be written to"
+                  + " it, the bound per socket; it reads slower than its streams change",
               remote,
-              MAX_QUEUED_MESSAGES);
+              MAX_QUEUED_MESSAGES,
+              MAX_QUEUED_CHARS);
       close();
       return false;
     }
     return result.isSuccess();
+  }
+
+  /** Bytes already handed to Netty and not yet written to the socket. */
+  private long pendingWrites() {
+    Connection current = connection;
+    ChannelOutboundBuffer buffer =
+        current == null ? null : current.channel().unsafe().outboundBuffer();
+    return buffer == null ? 0 : buffer.totalPendingWriteBytes();
   }
 
   /** Drops the connection. */
