@@ -65,7 +65,8 @@ class SpringWorkerInteropTest {
     }
   }
 
-  private EmbeddedEngine engine = EmbeddedEngine.builder().port(0).httpPort(0).streamPort(0).build().start();
+  private EmbeddedEngine engine =
+      EmbeddedEngine.builder().port(0).httpPort(0).streamPort(0).build().start();
   private ConfigurableApplicationContext context;
 
   @AfterEach
