@@ -302,4 +302,9 @@ public interface IIIClient extends AutoCloseable {
    * @return unsubscribes
    */
   Runnable onFunctionsAvailable(Consumer<List<FunctionInfo>> callback);
+
+  /** Typed access to the engine's streams ({@code stream::*} functions). */
+  default dev.iii.stream.Streams streams() {
+    return new dev.iii.stream.Streams(this);
+  }
 }
