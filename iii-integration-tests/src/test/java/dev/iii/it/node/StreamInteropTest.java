@@ -219,4 +219,34 @@ class StreamInteropTest {
     assertThat(event.path("event").path("type").asString()).isEqualTo("create");
     assertThat(event.path("event").path("data").path("total").asInt()).isEqualTo(42);
   }
+
+  @Test
+  void aNodeCustomStreamAnswersTheJavaTypedHelper() throws Exception {
+    Fixture f = fixtures.get(SDK);
+    String stream = uniqueId("custom");
+    f.node().result("createStream", Map.of("name", stream));
+    Interop.awaitJavaSees(f.java(), "stream::set(" + stream + ")", "stream::get(" + stream + ")");
+    dev.iii.stream.Streams streams = f.java().streams();
+
+    try (Subscriber subscriber = new Subscriber(f.engine().streamPort())) {
+      subscriber.join(stream, "g");
+      assertThat(subscriber.next().path("event").path("type").asString()).isEqualTo("sync");
+
+      dev.iii.stream.Streams.Change<Map> created =
+          get(streams.set(stream, "g", "i1", (Map) Map.of("kept", "in node")));
+      assertThat(created.oldValue()).isNull();
+      assertThat(get(streams.get(stream, "g", "i1", Map.class)))
+          .isEqualTo(Map.of("kept", "in node"));
+      assertThat(get(streams.list(stream, "g", Map.class)))
+          .containsExactly(Map.of("kept", "in node"));
+      assertThat(get(streams.listGroups(stream))).containsExactly("g");
+      // The engine's own store never saw it.
+      assertThat(String.valueOf(get(f.java().call("stream::list_all", Map.of()))))
+          .doesNotContain(stream);
+
+      JsonNode event = subscriber.next();
+      assertThat(event.path("event"))
+          .isEqualTo(JSON.readTree("{\"type\":\"create\",\"data\":{\"kept\":\"in node\"}}"));
+    }
+  }
 }

@@ -48,7 +48,11 @@ final class StreamHub {
 
   /** Pushes a change or custom event to every socket subscribed to its stream and group. */
   void publish(JsonNode message) {
-    execute(() -> sockets.forEach(socket -> socket.deliver(message)));
+    execute(
+        () -> {
+          String text = message.toString(); // once, whichever sockets want it
+          sockets.forEach(socket -> socket.deliver(message, text));
+        });
   }
 
   /** Runs a hand-over task on the scheduler; dropped (and logged) once the engine stops. */

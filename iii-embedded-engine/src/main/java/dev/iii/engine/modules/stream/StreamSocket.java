@@ -255,16 +255,18 @@ final class StreamSocket {
     hub.execute(() -> emit(text));
   }
 
-  /** Called on the scheduler: queues a change for every matching subscription. */
-  void deliver(JsonNode message) {
+  /**
+   * Called on the scheduler: queues a change for every matching subscription.
+   *
+   * @param text the message as JSON text
+   */
+  void deliver(JsonNode message, String text) {
     if (closed) {
       return;
     }
-    String text = null;
     for (Subscription subscription : subscriptions.values()) {
       if (subscription.matches(message)) {
         // One copy per matching subscription, as the official engine sends.
-        text = text == null ? message.toString() : text;
         if (!emit(text)) {
           return;
         }
