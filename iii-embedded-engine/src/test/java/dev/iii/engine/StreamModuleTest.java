@@ -155,12 +155,16 @@ class StreamModuleTest extends EngineTestSupport {
               parse(
                   "{\"type\":\"event\",\"event\":{\"type\":\"typing\",\"data\":{\"who\":\"ann\"}}}"));
 
+      // A socket's messages are handled in order: once the join after the leave is answered, the
+      // leave is done.
       client.leave("sub-1", "chat", "room", null);
-      worker.callResult("stream::set", setInput("chat", "room", "after-leave", "1"));
-      worker.callResult("stream::set", setInput("chat", "room", "after-leave", "2"));
-      // The leave is handled before anything published after it: nothing more arrives.
       client.join("sub-2", "chat", "marker", null);
       assertThat(client.next().path("groupId").asString()).isEqualTo("marker");
+      worker.callResult("stream::set", setInput("chat", "room", "after-leave", "1"));
+      worker.callResult("stream::set", setInput("chat", "room", "after-leave", "2"));
+      // Changes and syncs reach a socket in the order they were published: nothing came before.
+      client.join("sub-3", "chat", "marker-2", null);
+      assertThat(client.next().path("groupId").asString()).isEqualTo("marker-2");
       assertThat(client.drain()).isEmpty();
     }
   }

@@ -14,6 +14,7 @@ import org.reactivestreams.Publisher;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import reactor.netty.DisposableServer;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRequest;
@@ -101,6 +102,11 @@ final class StreamListener implements AutoCloseable {
       return upgrade(response, null, remote);
     }
     ObjectNode input = authInput(request, path, uri.getRawQuery(), remote);
+    // The answer arrives on another thread; the upgrade must happen on this connection's loop, or
+    // a frame the client sends right after the handshake may reach the pipeline before its decoder.
+    java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Executor> loop =
+        new java.util.concurrent.atomic.AtomicReference<>(Runnable::run);
+    request.withConnection(connection -> loop.set(connection.channel().eventLoop())); // at once
     return Mono.fromFuture(() -> invocations.call(auth, input))
         .map(result -> java.util.Optional.<JsonNode>of(result))
         .defaultIfEmpty(java.util.Optional.empty())
@@ -116,6 +122,7 @@ final class StreamListener implements AutoCloseable {
                       error.getMessage());
               return Mono.just(java.util.Optional.empty());
             })
+        .publishOn(Schedulers.fromExecutor(java.util.Objects.requireNonNull(loop.get())))
         .flatMap(
             result -> {
               JsonNode context = null;
