@@ -532,6 +532,35 @@ const ops = {
   },
 };
 
+// --- stream module (i11-stream) ----------------------------------------------------------------------
+//   createStream        {name}   -> {name}   a custom stream (createStream from iii-sdk/helpers) kept
+//                                            in this process: the engine routes stream::* of `name` here
+ops.createStream = async (cmd) => {
+  const s = requireSdk();
+  require0221();
+  if (!cmd.name) throw new CommandError('bad_command', 'createStream needs a name');
+  const items = new Map(); // `${group_id}\u0000${item_id}` -> data
+  const key = (input) => `${input.group_id}\u0000${input.item_id}`;
+  helpers0221.createStream(s.iii, cmd.name, {
+    get: async (input) => items.get(key(input)) ?? null,
+    set: async (input) => {
+      const old = items.get(key(input)) ?? null;
+      items.set(key(input), input.data);
+      return { old_value: old, new_value: input.data };
+    },
+    delete: async (input) => {
+      const old = items.get(key(input)) ?? null;
+      items.delete(key(input));
+      return { old_value: old };
+    },
+    list: async (input) =>
+      [...items].filter(([k]) => k.startsWith(`${input.group_id}\u0000`)).map(([, v]) => v),
+    listGroups: async () => [...new Set([...items.keys()].map((k) => k.split('\u0000')[0]))],
+    update: async () => null,
+  });
+  return { name: cmd.name };
+};
+
 async function handleLine(line) {
   if (!line.trim()) return;
   let cmd;

@@ -330,6 +330,11 @@ public final class III implements IIIClient {
   }
 
   @Override
+  public dev.iii.stream.Streams streams() {
+    return new dev.iii.stream.Streams(this, options().jsonMapper());
+  }
+
+  @Override
   public CompletableFuture<List<WorkerInfo>> listWorkers() {
     return invoke(
         EngineFunctions.WORKERS_LIST,

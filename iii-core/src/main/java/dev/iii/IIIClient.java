@@ -314,4 +314,9 @@ public interface IIIClient extends AutoCloseable {
    *     IIIException} code {@code topic_not_set} for an empty topic, or as a call fails
    */
   CompletableFuture<Void> publish(String topic, @Nullable Object data);
+
+  /** Typed access to the engine's streams ({@code stream::*} functions). */
+  default dev.iii.stream.Streams streams() {
+    return new dev.iii.stream.Streams(this);
+  }
 }

@@ -82,7 +82,15 @@ final class ScenarioProcesses implements AutoCloseable {
     if (scenario.usesEngine()) {
       List<String> command = java(options);
       command.addAll(
-          List.of("-jar", options.engineJar().toString(), "--port", "0", "--http-port", "0"));
+          List.of(
+              "-jar",
+              options.engineJar().toString(),
+              "--port",
+              "0",
+              "--http-port",
+              "0",
+              "--stream-port",
+              "0"));
       engine = launch("engine", command, options.outputDir(), logPrefix);
       Matcher ready = ENGINE_READY.matcher(engine.awaitLine("iii engine ready", START_TIMEOUT));
       if (!ready.find()) {

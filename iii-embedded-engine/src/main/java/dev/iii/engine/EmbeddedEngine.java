@@ -3,6 +3,7 @@ package dev.iii.engine;
 import dev.iii.engine.config.EngineConfig;
 import dev.iii.engine.config.EngineLimits;
 import dev.iii.engine.config.RestApiConfig;
+import dev.iii.engine.config.StreamConfig;
 import dev.iii.engine.modules.EngineModule;
 import dev.iii.engine.modules.ModuleContext;
 import dev.iii.engine.modules.channels.ChannelEndpoint;
@@ -79,6 +80,7 @@ public final class EmbeddedEngine implements AutoCloseable {
   private final List<ModuleContext> contexts = new ArrayList<>();
   private final ChannelRegistry channels = new ChannelRegistry();
   private @Nullable EngineServer server;
+  private @Nullable StreamModule streamModule;
   private @Nullable ScheduledExecutorService scheduler;
   private boolean closed;
 
@@ -89,7 +91,9 @@ public final class EmbeddedEngine implements AutoCloseable {
         new TelemetryModule(RETAINED_LOG_RECORDS, config.limits().maxTelemetryLogBytes());
   }
 
-  /** A builder with the official defaults: 127.0.0.1, ports 49134 and 3111. */
+  /**
+   * A builder with the official defaults: 127.0.0.1, ports 49134, 3111 (HTTP) and 3112 (streams).
+   */
   public static Builder builder() {
     return new Builder();
   }
@@ -172,9 +176,12 @@ public final class EmbeddedEngine implements AutoCloseable {
       installer.install(
           new StateModule(config.state()), StateModule.NAME, StateModule.DESCRIPTION, false);
     }
-    if (config.stream() != null) {
-      installer.install(
-          new StreamModule(config.stream()), StreamModule.NAME, StreamModule.DESCRIPTION, false);
+    StreamConfig stream = config.stream();
+    if (stream != null) {
+      StreamModule module =
+          new StreamModule(stream, stream.host() != null ? stream.host() : config.host());
+      installer.install(module, StreamModule.NAME, StreamModule.DESCRIPTION, false);
+      streamModule = module;
     }
     if (config.pubsub() != null) {
       installer.install(
@@ -281,6 +288,26 @@ public final class EmbeddedEngine implements AutoCloseable {
     return port;
   }
 
+  /**
+   * The bound stream WebSocket port ({@code iii-stream}; 3112 by default).
+   *
+   * @throws IllegalStateException when the stream module is not loaded or the engine not running
+   */
+  public int streamPort() {
+    running();
+    StreamModule module = streamModule;
+    if (module == null) {
+      throw new IllegalStateException("the stream module is not loaded: no stream port");
+    }
+    return module.port();
+  }
+
+  /** Number of open stream WebSocket connections (0 without the stream module); for tests. */
+  int streamSocketCount() {
+    StreamModule module = streamModule;
+    return module == null ? 0 : module.socketCount();
+  }
+
   /** The host the worker listener binds to (and the HTTP port, unless the REST API names one). */
   public String host() {
     return config.host();
@@ -342,6 +369,7 @@ public final class EmbeddedEngine implements AutoCloseable {
     }
     modules.clear();
     contexts.clear();
+    streamModule = null;
   }
 
   /** Adds a module under its in-process worker name. */
@@ -405,6 +433,20 @@ public final class EmbeddedEngine implements AutoCloseable {
         throw new IllegalStateException("the REST API module is not loaded: no HTTP port to set");
       }
       this.config = config.withRestApi(restApi.withPort(httpPort));
+      return this;
+    }
+
+    /**
+     * The stream WebSocket port ({@code iii-stream}), 3112 by default; 0 picks a free port.
+     *
+     * @throws IllegalStateException when the configuration does not load the stream module
+     */
+    public Builder streamPort(int streamPort) {
+      StreamConfig stream = config.stream();
+      if (stream == null) {
+        throw new IllegalStateException("the stream module is not loaded: no stream port to set");
+      }
+      this.config = config.withStream(stream.withPort(streamPort));
       return this;
     }
 

@@ -3,6 +3,7 @@ package dev.iii.engine;
 import dev.iii.engine.config.EngineConfig;
 import dev.iii.engine.config.EngineConfigLoader;
 import dev.iii.engine.config.RestApiConfig;
+import dev.iii.engine.config.StreamConfig;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -13,6 +14,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * java -jar iii-embedded-engine.jar [--config config.yaml] [--host H] [--port 49134] [--http-port 3111]
+ *     [--stream-port 3112]
  * </pre>
  *
  * <p>Without {@code --config} it runs the development defaults ({@link
@@ -25,18 +27,28 @@ public final class EngineMain {
 
   static final String USAGE =
       "usage: java -jar iii-embedded-engine.jar [--config config.yaml] [--host 127.0.0.1]"
-          + " [--port 49134] [--http-port 3111]";
+          + " [--port 49134] [--http-port 3111] [--stream-port 3112]";
 
   /**
    * The command line, parsed; {@code null} for what was not given.
    *
    * @param config the config file, or {@code null} for the development defaults
+   * @param streamPort the stream WebSocket port ({@code --stream-port})
    */
   record Options(
       @Nullable Path config,
       @Nullable String host,
       @Nullable Integer port,
-      @Nullable Integer httpPort) {
+      @Nullable Integer httpPort,
+      @Nullable Integer streamPort) {
+
+    Options(
+        @Nullable Path config,
+        @Nullable String host,
+        @Nullable Integer port,
+        @Nullable Integer httpPort) {
+      this(config, host, port, httpPort, null);
+    }
 
     /**
      * What the engine runs: the config file (or the development defaults), then the command line's
@@ -66,6 +78,14 @@ public final class EngineMain {
                   + ")");
         }
         result = result.withRestApi(restApi.withPort(httpPort));
+      }
+      if (streamPort != null) {
+        StreamConfig stream = result.stream();
+        if (stream == null) {
+          throw new IllegalArgumentException(
+              "--stream-port given, but the config file does not load the stream module");
+        }
+        result = result.withStream(stream.withPort(streamPort));
       }
       return result;
     }
@@ -163,6 +183,7 @@ public final class EngineMain {
     String host = null;
     Integer port = null;
     Integer httpPort = null;
+    Integer streamPort = null;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
       switch (arg) {
@@ -170,13 +191,14 @@ public final class EngineMain {
         case "--host" -> host = value(args, ++i, arg);
         case "--port" -> port = portValue(args, ++i, arg);
         case "--http-port" -> httpPort = portValue(args, ++i, arg);
+        case "--stream-port" -> streamPort = portValue(args, ++i, arg);
         case "-h", "--help" -> {
           return null;
         }
         default -> throw new IllegalArgumentException("unknown option " + arg);
       }
     }
-    return new Options(config, host, port, httpPort);
+    return new Options(config, host, port, httpPort, streamPort);
   }
 
   private static String value(String[] args, int index, String option) {

@@ -25,6 +25,7 @@ class EngineInvocationTimeoutTest {
           .host("127.0.0.1")
           .port(0)
           .httpPort(0)
+          .streamPort(0)
           .limits(EngineLimits.defaults().withInvocationTimeout(Duration.ofMillis(300)))
           .build()
           .start();

@@ -56,6 +56,7 @@ class FrameLimitTest extends EngineTestSupport {
             .host("127.0.0.1")
             .port(0)
             .httpPort(0)
+            .streamPort(0)
             .limits(EngineLimits.defaults().withMaxMessageBytes(MIB))
             .build()
             .start()) {

@@ -119,7 +119,7 @@ class HttpFunctionTest {
             .withPort(0)
             .withRestApi(null)
             .withHttpFunctions(http);
-    return EmbeddedEngine.builder().config(config).build().start();
+    return EmbeddedEngine.builder().config(config).streamPort(0).build().start();
   }
 
   @AfterEach
@@ -397,7 +397,8 @@ class HttpFunctionTest {
             .withPort(0)
             .withRestApi(null)
             .withHttpFunctions(null);
-    try (EmbeddedEngine bare = EmbeddedEngine.builder().config(config).build().start()) {
+    try (EmbeddedEngine bare =
+        EmbeddedEngine.builder().config(config).streamPort(0).build().start()) {
       RawWorker worker = connect(bare);
       registerHttp(worker, "hook::echo", "{\"url\":\"" + url("echo") + "\"}");
 

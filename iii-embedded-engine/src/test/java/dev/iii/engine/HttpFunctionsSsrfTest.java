@@ -95,7 +95,7 @@ class HttpFunctionsSsrfTest {
             .withPort(0)
             .withRestApi(null)
             .withHttpFunctions(http);
-    EmbeddedEngine engine = EmbeddedEngine.builder().config(config).build().start();
+    EmbeddedEngine engine = EmbeddedEngine.builder().config(config).streamPort(0).build().start();
     engines.add(engine);
     RawWorker worker = RawWorker.connect(engine);
     workers.add(worker);

@@ -48,6 +48,7 @@ class ListenerTimeoutsTest {
             .host("127.0.0.1")
             .port(0)
             .httpPort(0)
+            .streamPort(0)
             .limits(
                 EngineLimits.defaults()
                     .withHandshakeTimeout(SHORT)

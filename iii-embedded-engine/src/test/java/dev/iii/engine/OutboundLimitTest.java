@@ -53,6 +53,7 @@ class OutboundLimitTest {
             .host("127.0.0.1")
             .port(0)
             .httpPort(0)
+            .streamPort(0)
             .limits(
                 EngineLimits.defaults()
                     .withMaxMessageBytes(MIB)
@@ -120,6 +121,7 @@ class OutboundLimitTest {
             .host("127.0.0.1")
             .port(0)
             .httpPort(0)
+            .streamPort(0)
             .limits(EngineLimits.defaults().withMaxMessageBytes(MIB).withMaxOutboundBytes(2 * MIB))
             .build()
             .start();

@@ -33,6 +33,7 @@ class RestApiBodyLimitTest extends RestApiSupportTest {
             .host("127.0.0.1")
             .port(0)
             .httpPort(0)
+            .streamPort(0)
             .limits(EngineLimits.defaults().withMaxRequestBodyBytes(LIMIT))
             .build()
             .start();

@@ -54,6 +54,7 @@ abstract class RestApiSupportTest extends EngineTestSupport {
         EmbeddedEngine.builder()
             .config(
                 EngineConfig.development().withHost("127.0.0.1").withPort(0).withRestApi(config))
+            .streamPort(0)
             .build()
             .start();
     extraEngines.add(other);

@@ -412,7 +412,7 @@ class ClientEngineTest extends EngineTestSupport {
 
     engine.close();
     await().atMost(WAIT).until(() -> provider.getConnectionState() == ConnectionState.RECONNECTING);
-    engine = EmbeddedEngine.builder().port(port).httpPort(0).build().start();
+    engine = EmbeddedEngine.builder().port(port).httpPort(0).streamPort(0).build().start();
 
     await()
         .atMost(WAIT)
@@ -442,7 +442,7 @@ class ClientEngineTest extends EngineTestSupport {
     await().atMost(WAIT).until(() -> caller.getConnectionState() == ConnectionState.RECONNECTING);
 
     CompletableFuture<Object> call = caller.call("queued::fn", null);
-    engine = EmbeddedEngine.builder().port(port).httpPort(0).build().start();
+    engine = EmbeddedEngine.builder().port(port).httpPort(0).streamPort(0).build().start();
 
     // The queued call may reach the engine before the provider re-registers; then it is not found.
     Object outcome;

@@ -29,7 +29,7 @@ abstract class EngineTestSupport {
 
   @BeforeEach
   void startEngine() {
-    engine = EmbeddedEngine.builder().port(0).httpPort(0).build().start();
+    engine = EmbeddedEngine.builder().port(0).httpPort(0).streamPort(0).build().start();
   }
 
   @AfterEach

@@ -21,7 +21,9 @@ class StandaloneEngineIT {
   void runsFromTheJarServesWorkersAndStopsOnSigterm() throws Exception {
     try (EngineProcess engine =
         EngineProcess.start(
-            List.of(), List.of("--host", "127.0.0.1", "--port", "0", "--http-port", "0"))) {
+            List.of(),
+            List.of(
+                "--host", "127.0.0.1", "--port", "0", "--http-port", "0", "--stream-port", "0"))) {
       try (III provider = new III(engine.wsUrl());
           III caller = new III(engine.wsUrl())) {
         provider.registerFunction("jar::hello", input -> Map.of("hello", "from the jar"));

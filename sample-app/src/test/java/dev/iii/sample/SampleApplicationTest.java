@@ -32,6 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
     properties = {
       "iii.embedded.port=0",
       "iii.embedded.http-port=0",
+      "iii.embedded.stream-port=0",
       "server.address=127.0.0.1",
       "sample.heartbeat.cron=* * * * * *"
     })

@@ -26,7 +26,14 @@ class LargeMessageOffloadTest {
 
   @BeforeEach
   void start() {
-    engine = EmbeddedEngine.builder().host("127.0.0.1").port(0).httpPort(0).build().start();
+    engine =
+        EmbeddedEngine.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .httpPort(0)
+            .streamPort(0)
+            .build()
+            .start();
   }
 
   @AfterEach

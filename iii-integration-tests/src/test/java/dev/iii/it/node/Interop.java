@@ -38,7 +38,13 @@ final class Interop {
 
   /** Starts an engine on free ports of the loopback interface. */
   static EmbeddedEngine startEngine() {
-    return EmbeddedEngine.builder().host("127.0.0.1").port(0).httpPort(0).build().start();
+    return EmbeddedEngine.builder()
+        .host("127.0.0.1")
+        .port(0)
+        .httpPort(0)
+        .streamPort(0)
+        .build()
+        .start();
   }
 
   /** A Java client of {@code engine}, connected (its worker id is known on return). */

@@ -39,7 +39,15 @@ class V022EngineRestartIT {
     EngineProcess engine =
         EngineProcess.start(
             List.of(),
-            List.of("--host", "127.0.0.1", "--port", String.valueOf(port), "--http-port", "0"));
+            List.of(
+                "--host",
+                "127.0.0.1",
+                "--port",
+                String.valueOf(port),
+                "--http-port",
+                "0",
+                "--stream-port",
+                "0"));
     engines.add(engine);
     return engine;
   }

@@ -130,7 +130,14 @@ class V022ReattachInteropTest {
 
     first.close();
     EmbeddedEngine second =
-        track(EmbeddedEngine.builder().host("127.0.0.1").port(port).httpPort(0).build().start());
+        track(
+            EmbeddedEngine.builder()
+                .host("127.0.0.1")
+                .port(port)
+                .httpPort(0)
+                .streamPort(0)
+                .build()
+                .start());
 
     // Both workers reconnect and replay their registrations without any help.
     await("Java reaches the Node function on the new engine")

@@ -32,7 +32,8 @@ class PlainMainWorkerTest {
 
   private static final Duration WAIT = Duration.ofSeconds(30);
 
-  private final EmbeddedEngine engine = EmbeddedEngine.builder().port(0).httpPort(0).build();
+  private final EmbeddedEngine engine =
+      EmbeddedEngine.builder().port(0).httpPort(0).streamPort(0).build();
   private final List<String> output = new CopyOnWriteArrayList<>();
   private Process worker;
   private III caller;

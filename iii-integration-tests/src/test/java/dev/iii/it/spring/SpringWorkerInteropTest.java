@@ -65,7 +65,8 @@ class SpringWorkerInteropTest {
     }
   }
 
-  private EmbeddedEngine engine = EmbeddedEngine.builder().port(0).httpPort(0).build().start();
+  private EmbeddedEngine engine =
+      EmbeddedEngine.builder().port(0).httpPort(0).streamPort(0).build().start();
   private ConfigurableApplicationContext context;
 
   @AfterEach
@@ -145,7 +146,7 @@ class SpringWorkerInteropTest {
 
     engine.close();
     await().atMost(WAIT).until(() -> !health.health().getStatus().equals(Status.UP));
-    engine = EmbeddedEngine.builder().port(port).httpPort(0).build().start();
+    engine = EmbeddedEngine.builder().port(port).httpPort(0).streamPort(0).build().start();
 
     await().atMost(WAIT).until(() -> health.health().getStatus().equals(Status.UP));
     try (III caller = new III(engine.wsUrl())) {

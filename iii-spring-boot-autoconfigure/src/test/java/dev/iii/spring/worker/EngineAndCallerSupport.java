@@ -15,7 +15,14 @@ abstract class EngineAndCallerSupport {
 
   @BeforeEach
   void startEngineAndCaller() {
-    engine = EmbeddedEngine.builder().host("127.0.0.1").port(0).httpPort(0).build().start();
+    engine =
+        EmbeddedEngine.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .httpPort(0)
+            .streamPort(0)
+            .build()
+            .start();
     caller = new III(engine.wsUrl());
     caller.connect().join();
   }

@@ -58,7 +58,8 @@ class IIIFunctionAotTests {
                   Map.of(
                       "iii.embedded.enabled", "true",
                       "iii.embedded.port", "0",
-                      "iii.embedded.http-port", "0")));
+                      "iii.embedded.http-port", "0",
+                      "iii.embedded.stream-port", "0")));
       AnnotationConfigUtils.registerAnnotationConfigProcessors(context);
       context.registerBean(App.class);
       context.registerBean(Shipping.class);

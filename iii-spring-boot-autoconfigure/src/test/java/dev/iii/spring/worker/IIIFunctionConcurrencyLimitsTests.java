@@ -111,6 +111,7 @@ class IIIFunctionConcurrencyLimitsTests {
             "iii.embedded.enabled=true",
             "iii.embedded.port=0",
             "iii.embedded.http-port=0",
+            "iii.embedded.stream-port=0",
             "iii.enable-metrics-reporting=false")
         .properties(properties)
         .run();

@@ -57,7 +57,14 @@ class IIIFunctionInvocationTests {
 
   @BeforeAll
   static void start() {
-    engine = EmbeddedEngine.builder().host("127.0.0.1").port(0).httpPort(0).build().start();
+    engine =
+        EmbeddedEngine.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .httpPort(0)
+            .streamPort(0)
+            .build()
+            .start();
     context =
         new SpringApplicationBuilder(App.class)
             .web(WebApplicationType.NONE)

@@ -45,7 +45,14 @@ class IIIHttpErrorsAndBindingTests {
 
   @BeforeEach
   void startEngine() {
-    engine = EmbeddedEngine.builder().host("127.0.0.1").port(0).httpPort(0).build().start();
+    engine =
+        EmbeddedEngine.builder()
+            .host("127.0.0.1")
+            .port(0)
+            .httpPort(0)
+            .streamPort(0)
+            .build()
+            .start();
   }
 
   @AfterEach

@@ -33,6 +33,7 @@ public final class IIIEmbeddedEngineAutoConfiguration {
         .host(embedded.host())
         .port(embedded.port())
         .httpPort(embedded.httpPort())
+        .streamPort(embedded.streamPort())
         .limits(limits(embedded.limits()))
         .build()
         .start();

@@ -216,6 +216,9 @@ public record IIIProperties(
    * @param port Worker (WebSocket) port of the embedded engine. 0 picks a free port.
    * @param httpPort HTTP port of the embedded engine, serving the HTTP-triggered functions. 0 picks
    *     a free port.
+   * @param streamPort Stream WebSocket port of the embedded engine, where browsers and other
+   *     clients join streams and receive their changes (the official engine's iii-stream port). 0
+   *     picks a free port.
    * @param limits What one client may cost the embedded engine. Limits left unset keep the engine's
    *     defaults.
    */
@@ -224,6 +227,7 @@ public record IIIProperties(
       @DefaultValue("127.0.0.1") String host,
       @DefaultValue("49134") int port,
       @DefaultValue("3111") int httpPort,
+      @DefaultValue("3112") int streamPort,
       @DefaultValue EmbeddedLimits limits) {}
 
   /**

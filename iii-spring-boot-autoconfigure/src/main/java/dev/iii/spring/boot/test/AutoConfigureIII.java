@@ -16,11 +16,12 @@ import org.springframework.test.context.aot.DisabledInAotMode;
  * calls the application's functions and HTTP routes through that engine.
  *
  * <p>Use it on a {@code @SpringBootTest} class. It sets {@code iii.embedded.enabled=true}, {@code
- * iii.embedded.host=127.0.0.1}, {@code iii.embedded.port=0}, {@code iii.embedded.http-port=0} and
- * {@code iii.fail-fast=true}, so the client is connected, and every {@code @IIIFunction} and its
- * triggers are registered and confirmed by the engine, before the first test runs. The engine
- * belongs to the application context: tests that share a cached context share one engine, and it
- * stops when the context is closed. The engine bean ({@code EmbeddedEngine}) can be injected too.
+ * iii.embedded.host=127.0.0.1}, {@code iii.embedded.port=0}, {@code iii.embedded.http-port=0},
+ * {@code iii.embedded.stream-port=0} and {@code iii.fail-fast=true}, so the client is connected,
+ * and every {@code @IIIFunction} and its triggers are registered and confirmed by the engine,
+ * before the first test runs. The engine belongs to the application context: tests that share a
+ * cached context share one engine, and it stops when the context is closed. The engine bean ({@code
+ * EmbeddedEngine}) can be injected too.
  *
  * <p>It also imports the iii auto-configuration, so it works in test slices that do not enable
  * auto-configuration as a whole. Needs {@code dev.iii:iii-embedded-engine} on the test classpath.

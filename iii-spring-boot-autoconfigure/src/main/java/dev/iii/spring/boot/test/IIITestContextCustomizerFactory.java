@@ -47,6 +47,7 @@ final class IIITestContextCustomizerFactory implements ContextCustomizerFactory 
             "iii.embedded.host", "127.0.0.1",
             "iii.embedded.port", "0",
             "iii.embedded.http-port", "0",
+            "iii.embedded.stream-port", "0",
             "iii.fail-fast", "true");
 
     @Override

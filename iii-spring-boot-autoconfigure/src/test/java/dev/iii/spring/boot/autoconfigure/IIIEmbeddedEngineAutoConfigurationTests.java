@@ -42,6 +42,7 @@ class IIIEmbeddedEngineAutoConfigurationTests {
           .withPropertyValues(
               "iii.embedded.port=0",
               "iii.embedded.http-port=0",
+              "iii.embedded.stream-port=0",
               "iii.reconnection.initial-delay=100ms",
               "iii.reconnection.max-delay=500ms");
 

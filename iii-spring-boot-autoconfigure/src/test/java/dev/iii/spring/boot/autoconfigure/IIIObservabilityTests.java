@@ -61,6 +61,7 @@ class IIIObservabilityTests {
               "iii.embedded.enabled=true",
               "iii.embedded.port=0",
               "iii.embedded.http-port=0",
+              "iii.embedded.stream-port=0",
               "iii.enable-metrics-reporting=false");
 
   @Test

@@ -36,6 +36,7 @@ class AutoConfigureIIITests {
   void theEngineListensOnFreePorts() {
     assertThat(engine.port()).isNotEqualTo(EmbeddedEngine.DEFAULT_PORT);
     assertThat(engine.httpPort()).isNotEqualTo(EmbeddedEngine.DEFAULT_HTTP_PORT);
+    assertThat(engine.streamPort()).isNotEqualTo(dev.iii.engine.config.StreamConfig.DEFAULT_PORT);
     assertThat(iii.httpUrl()).startsWith("http://127.0.0.1:");
   }
 

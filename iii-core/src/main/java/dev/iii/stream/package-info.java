@@ -1,0 +1,5 @@
+/** Typed helpers for the engine's {@code iii-stream} module ({@code stream::*} functions). */
+@NullMarked
+package dev.iii.stream;
+
+import org.jspecify.annotations.NullMarked;
