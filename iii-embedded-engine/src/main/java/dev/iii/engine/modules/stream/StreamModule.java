@@ -6,6 +6,8 @@ import dev.iii.engine.modules.EngineModule;
 import dev.iii.engine.modules.ModuleContext;
 import dev.iii.engine.registry.EngineFunction;
 import dev.iii.engine.registry.InvocationError;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
@@ -79,13 +81,14 @@ public final class StreamModule implements EngineModule {
 
   @Override
   public void start(ModuleContext context) {
-    if (config.storeMethod().equals(StreamConfig.FILE_BASED)) {
-      log.warn(
-          "{}: the file_based store method is not available yet in the embedded engine; stream"
-              + " items are kept in memory",
-          NAME);
-    }
-    KvStore items = KvStore.inMemory();
+    String filePath = config.filePath();
+    KvStore items =
+        config.storeMethod().equals(StreamConfig.FILE_BASED)
+            ? KvStore.fileBased(
+                // The official kv adapter's default directory.
+                Path.of(filePath != null ? filePath : "kv_store_data.db"),
+                Duration.ofMillis(config.saveIntervalMs()))
+            : KvStore.inMemory();
     StreamHub sockets = new StreamHub(context.scheduler());
     StreamTriggers triggers = new StreamTriggers(context.invocations(), context.triggers());
     StreamFunctions functions =
