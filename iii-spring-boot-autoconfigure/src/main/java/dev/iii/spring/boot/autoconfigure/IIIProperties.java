@@ -6,6 +6,7 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.core.io.Resource;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -220,7 +221,12 @@ public record IIIProperties(
    *     clients join streams and receive their changes (the official engine's iii-stream port). 0
    *     picks a free port.
    * @param limits What one client may cost the embedded engine. Limits left unset keep the engine's
-   *     defaults.
+   *     defaults, or the values of the engine config file.
+   * @param config Engine config file in the official iii engine's format (a workers list), for
+   *     example classpath:iii-config.yaml. It chooses which engine workers run and their settings,
+   *     such as the queue worker and its queues. Only the workers it lists run. The host and ports
+   *     above still apply. Without it, the engine runs its default workers: HTTP, cron, HTTP
+   *     functions, state, stream and pub/sub.
    */
   public record Embedded(
       @DefaultValue("false") boolean enabled,
@@ -228,7 +234,8 @@ public record IIIProperties(
       @DefaultValue("49134") int port,
       @DefaultValue("3111") int httpPort,
       @DefaultValue("3112") int streamPort,
-      @DefaultValue EmbeddedLimits limits) {}
+      @DefaultValue EmbeddedLimits limits,
+      @Nullable Resource config) {}
 
   /**
    * The embedded engine's bounds; each one left unset keeps the engine's default.

@@ -141,6 +141,42 @@ class IIIEmbeddedEngineAutoConfigurationTests {
   }
 
   @Test
+  void anEngineConfigFileChoosesTheWorkersAndKeepsThePortsOfTheProperties() {
+    runner
+        .withPropertyValues(
+            "iii.embedded.enabled=true",
+            "iii.embedded.config=classpath:engine/queue-and-state.yaml",
+            "iii.embedded.limits.invocation-timeout=45s")
+        .run(
+            context -> {
+              EmbeddedEngine engine = context.getBean(EmbeddedEngine.class);
+              assertThat(engine.config().queue()).isNotNull();
+              assertThat(engine.config().queue().queues()).containsKey("emails");
+              assertThat(engine.config().state()).isNotNull();
+              assertThat(engine.config().stream()).isNull();
+              assertThat(engine.config().cron()).isNull();
+              assertThat(engine.port()).isNotEqualTo(49134);
+              assertThat(engine.httpPort()).isNotEqualTo(3111);
+              assertThat(engine.config().limits().maxRequestBodyBytes()).isEqualTo(2 * 1024 * 1024);
+              assertThat(engine.config().limits().invocationTimeout())
+                  .isEqualTo(Duration.ofSeconds(45));
+            });
+  }
+
+  @Test
+  void anInvalidEngineConfigFileFailsStartupNamingTheProperty() {
+    runner
+        .withPropertyValues(
+            "iii.embedded.enabled=true", "iii.embedded.config=classpath:engine/missing.yaml")
+        .run(
+            context ->
+                assertThat(context)
+                    .getFailure()
+                    .hasStackTraceContaining("iii.embedded.config: cannot read")
+                    .hasStackTraceContaining("missing.yaml"));
+  }
+
+  @Test
   void invalidLimitsFailStartupNamingTheKey() {
     runner
         .withPropertyValues(
