@@ -1,6 +1,9 @@
 package dev.iii.sample;
 
+import dev.iii.EnqueueResult;
 import dev.iii.IIIClient;
+import dev.iii.TriggerAction;
+import dev.iii.TriggerRequest;
 import dev.iii.spring.annotation.Body;
 import dev.iii.spring.annotation.Header;
 import dev.iii.spring.annotation.HttpTrigger;
@@ -14,7 +17,6 @@ import java.math.BigDecimal;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,9 +27,12 @@ import org.springframework.web.server.ResponseStatusException;
 /**
  * The reference's "Calling Other Functions": {@code POST /orders} charges the customer through
  * {@code payment::charge}, asks the warehouse to ship without waiting ({@code warehouse::ship}),
- * and answers with the payment id. The body is checked with Bean Validation: an order without an
- * id, a customer or a positive total is answered 400. {@code GET /orders/{id}} shows the bound
- * path, query and header parameters, and an exception that sets the HTTP status.
+ * and answers with the payment id. It also keeps the order in the engine's state (scope {@code
+ * orders}), publishes {@code orders.placed} (see {@link Loyalty}) and enqueues its receipt on the
+ * {@code receipts} queue, which retries a failed delivery (see {@link Receipts}). The body is
+ * checked with Bean Validation: an order without an id, a customer or a positive total is answered
+ * 400. {@code GET /orders/{id}} shows the bound path, query and header parameters, and an exception
+ * that sets the HTTP status.
  */
 @Component
 public class Orders {
@@ -51,12 +56,10 @@ public class Orders {
   public record OrderStatus(
       String id, String paymentId, @Nullable Order order, @Nullable String requestId) {}
 
-  private record Processed(Order order, String paymentId) {}
+  /** An order as kept in the engine's state, scope {@code orders}. */
+  public record StoredOrder(Order order, String paymentId) {}
 
   private final IIIClient iii;
-
-  /** Orders processed since the application started (a real one would keep them in a store). */
-  private final Map<String, Processed> processed = new ConcurrentHashMap<>();
 
   public Orders(IIIClient iii) {
     this.iii = iii;
@@ -75,10 +78,35 @@ public class Orders {
             payment -> {
               String paymentId =
                   Objects.requireNonNull(payment, "payment::charge answered null").id();
-              processed.put(order.id(), new Processed(order, paymentId));
               // Fire and forget: the customer does not wait for the warehouse.
               iii.callVoid("warehouse::ship", new Warehouse.Shipment(order.id()));
-              return new OrderProcessed(true, paymentId);
+              return paymentId;
+            })
+        .thenCompose(
+            paymentId ->
+                iii.call(
+                        "state::set",
+                        Map.of(
+                            "scope",
+                            "orders",
+                            "key",
+                            order.id(),
+                            "value",
+                            new StoredOrder(order, paymentId)))
+                    .thenApply(saved -> paymentId))
+        .thenCompose(
+            paymentId -> {
+              iii.publish(
+                  "orders.placed",
+                  new Loyalty.OrderPlaced(order.id(), order.customerId(), order.total()));
+              // Queued: the engine answers with a receipt id at once, and retries a failed send.
+              return iii.trigger(
+                      TriggerRequest.of(
+                              "receipts::send",
+                              new Receipts.Receipt(order.id(), order.customerId(), paymentId))
+                          .withAction(TriggerAction.enqueue("receipts")),
+                      EnqueueResult.class)
+                  .thenApply(queued -> new OrderProcessed(true, paymentId));
             });
   }
 
@@ -88,14 +116,18 @@ public class Orders {
    */
   @IIIFunction(id = "orders::get", description = "Shows a processed order")
   @HttpTrigger(path = "/orders/{id}")
-  public OrderStatus get(
+  public CompletionStage<OrderStatus> get(
       @PathParam String id,
       @QueryParam(defaultValue = "false") boolean lines,
       @Header(name = "X-Request-Id", required = false) @Nullable String requestId) {
-    Processed order = processed.get(id);
-    if (order == null) {
-      throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no order " + id);
-    }
-    return new OrderStatus(id, order.paymentId(), lines ? order.order() : null, requestId);
+    return iii.call("state::get", Map.of("scope", "orders", "key", id), StoredOrder.class)
+        .thenApply(
+            stored -> {
+              if (stored == null) {
+                throw new ResponseStatusException(HttpStatus.NOT_FOUND, "no order " + id);
+              }
+              return new OrderStatus(
+                  id, stored.paymentId(), lines ? stored.order() : null, requestId);
+            });
   }
 }

@@ -2,15 +2,19 @@ package dev.iii.sample;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import dev.iii.EnqueueResult;
 import dev.iii.IIIClient;
+import dev.iii.TriggerRequest;
 import dev.iii.sample.Orders.Order;
 import dev.iii.sample.Orders.OrderProcessed;
 import dev.iii.sample.Orders.Payment;
 import java.math.BigDecimal;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -20,7 +24,7 @@ import org.springframework.test.context.bean.override.mockito.MockitoBean;
 
 /**
  * {@link Orders} with a mocked {@link IIIClient}: no engine (the embedded one is switched off), the
- * payment service's answer is stubbed, and the calls it receives are verified.
+ * engine's answers are stubbed, and the calls it receives are verified.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.NONE, properties = "iii.embedded.enabled=false")
 class OrdersMockedClientTest {
@@ -29,9 +33,14 @@ class OrdersMockedClientTest {
   @Autowired Orders orders;
 
   @Test
-  void chargesThroughPaymentAndShipsThroughTheWarehouse() {
+  void chargesShipsSavesPublishesAndEnqueuesTheReceipt() {
     when(iii.call(eq("payment::charge"), any(), eq(Payment.class)))
         .thenReturn(CompletableFuture.completedFuture(new Payment("pay_1")));
+    when(iii.call(eq("state::set"), any())).thenReturn(CompletableFuture.completedFuture(Map.of()));
+    when(iii.publish(eq("orders.placed"), any()))
+        .thenReturn(CompletableFuture.completedFuture(null));
+    when(iii.trigger(any(TriggerRequest.class), eq(EnqueueResult.class)))
+        .thenReturn(CompletableFuture.completedFuture(new EnqueueResult("m-1")));
 
     OrderProcessed processed =
         orders
@@ -41,5 +50,14 @@ class OrdersMockedClientTest {
 
     assertThat(processed).isEqualTo(new OrderProcessed(true, "pay_1"));
     verify(iii).callVoid(eq("warehouse::ship"), any());
+    verify(iii).publish(eq("orders.placed"), any());
+    verify(iii)
+        .trigger(
+            argThat(
+                (TriggerRequest request) ->
+                    request.functionId().equals("receipts::send")
+                        && request.action() != null
+                        && "receipts".equals(request.action().queue())),
+            eq(EnqueueResult.class));
   }
 }

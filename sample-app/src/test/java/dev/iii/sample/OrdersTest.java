@@ -25,6 +25,8 @@ class OrdersTest {
 
   @Autowired IIITestClient iii;
   @Autowired Warehouse warehouse;
+  @Autowired Receipts receipts;
+  @Autowired Loyalty loyalty;
 
   @Test
   void postingAnOrderChargesAndShipsIt() {
@@ -41,6 +43,25 @@ class OrdersTest {
     await()
         .atMost(Duration.ofSeconds(10))
         .until(warehouse::shippedOrders, orders -> orders.contains(orderId));
+  }
+
+  @Test
+  void anOrderIsKeptInStatePublishedAndItsReceiptRetriedByTheQueue() {
+    String orderId = "order-" + UUID.randomUUID();
+    String customer = "c-" + UUID.randomUUID();
+
+    iii.post("/orders", Map.of("id", orderId, "total", 7, "customerId", customer));
+
+    Orders.StoredOrder stored =
+        iii.call("state::get", Map.of("scope", "orders", "key", orderId), Orders.StoredOrder.class);
+    assertThat(stored).isNotNull();
+    assertThat(stored.paymentId()).startsWith("pay_");
+    await().atMost(Duration.ofSeconds(10)).until(() -> loyalty.points(customer) == 1);
+    // The first delivery fails ("mail server busy"); the queue sends it again after its backoff.
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .until(receipts::sentReceipts, sent -> sent.contains(orderId));
+    assertThat(receipts.attempts(orderId)).isEqualTo(2);
   }
 
   @Test

@@ -133,8 +133,8 @@ class SampleApplicationTest {
   void metricsShowTheConnectionAndTheRegisteredFunctions() throws Exception {
     assertThat(metric("iii.client.connected")).isEqualTo(1.0);
     // api::hello, orders::process, orders::get, payment::charge, warehouse::ship, api::stream,
-    // numbers::produce, numbers::sum, jobs::heartbeat
-    assertThat(metric("iii.worker.functions.registered")).isEqualTo(9.0);
+    // numbers::produce, numbers::sum, jobs::heartbeat, receipts::send, loyalty::orderPlaced
+    assertThat(metric("iii.worker.functions.registered")).isEqualTo(11.0);
   }
 
   /** The first measurement of a meter, through the actuator's metrics endpoint. */
