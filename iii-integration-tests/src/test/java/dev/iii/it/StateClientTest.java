@@ -157,11 +157,13 @@ class StateClientTest extends EngineTestSupport {
   void aValueOverTheLimitFailsWithTheOfficialCode() throws Exception {
     try (EmbeddedEngine limited =
             EmbeddedEngine.builder()
-                .port(0)
-                .httpPort(0)
                 .config(
                     EngineConfig.development()
                         .withState(StateConfig.defaults().withMaxValueBytes(10L)))
+                .host("127.0.0.1")
+                .port(0)
+                .httpPort(0)
+                .streamPort(0)
                 .build()
                 .start();
         III iii =
