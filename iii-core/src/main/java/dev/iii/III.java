@@ -391,6 +391,11 @@ public final class III implements IIIClient {
   }
 
   @Override
+  public dev.iii.state.State state() {
+    return new dev.iii.state.State(this, options.jsonMapper());
+  }
+
+  @Override
   public CompletableFuture<Void> publish(String topic, @Nullable Object data) {
     Objects.requireNonNull(topic, "topic");
     return invoke(

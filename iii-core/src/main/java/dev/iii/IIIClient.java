@@ -319,4 +319,11 @@ public interface IIIClient extends AutoCloseable {
   default dev.iii.stream.Streams streams() {
     return new dev.iii.stream.Streams(this);
   }
+
+  /**
+   * Typed access to the engine's key-value state ({@code state::*} functions, {@code iii-state}).
+   */
+  default dev.iii.state.State state() {
+    return new dev.iii.state.State(this);
+  }
 }

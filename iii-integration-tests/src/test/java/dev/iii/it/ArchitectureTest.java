@@ -27,7 +27,13 @@ class ArchitectureTest {
 
   /** iii-core's packages: the client API and its parts. */
   private static final String[] CORE = {
-    "dev.iii", "dev.iii.channel", "dev.iii.transport", "dev.iii.internal"
+    "dev.iii",
+    "dev.iii.channel",
+    "dev.iii.transport",
+    "dev.iii.internal",
+    // the typed helpers behind IIIClient.state() and streams(): part of the client
+    "dev.iii.state",
+    "dev.iii.stream"
   };
 
   private static final Set<String> CORE_PACKAGES = Set.of(CORE);
@@ -63,7 +69,7 @@ class ArchitectureTest {
                 String name = javaClass.getPackageName();
                 if (CORE_PACKAGES.contains(name)) {
                   return SliceIdentifier.of(
-                      "iii-core client (dev.iii, .channel, .transport, .internal)");
+                      "iii-core client (dev.iii, .channel, .transport, .internal, .state, .stream)");
                 }
                 return name.startsWith("dev.iii.")
                     ? SliceIdentifier.of(name)

@@ -45,6 +45,7 @@ class StateModuleTest {
             .host("127.0.0.1")
             .port(0)
             .httpPort(0)
+            .streamPort(0)
             .build()
             .start();
     open.add(engine);
