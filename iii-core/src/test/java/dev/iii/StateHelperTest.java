@@ -6,8 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.iii.FakeEngine.Conn;
 import dev.iii.state.State;
 import dev.iii.state.StateSetResult;
-import dev.iii.state.StateUpdateOp;
-import dev.iii.state.StateUpdateOpError;
 import dev.iii.state.StateUpdateResult;
 import java.util.List;
 import java.util.Map;
@@ -109,9 +107,7 @@ class StateHelperTest extends ClientTestSupport {
         client
             .state()
             .update(
-                "carts",
-                "c1",
-                List.of(StateUpdateOp.increment("n", 2), StateUpdateOp.merge(Map.of("x", 1))));
+                "carts", "c1", List.of(UpdateOp.increment("n", 2), UpdateOp.merge(Map.of("x", 1))));
 
     JsonNode input =
         answer(
@@ -130,7 +126,7 @@ class StateHelperTest extends ClientTestSupport {
             new StateUpdateResult<>(
                 json("{'n':'s'}"),
                 json("{'n':'s','x':1}"),
-                List.of(new StateUpdateOpError(0, "increment.not_number", "not a number", null))));
+                List.of(new UpdateOpError(0, "increment.not_number", "not a number", null))));
   }
 
   @Test

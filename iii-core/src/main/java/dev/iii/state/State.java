@@ -1,6 +1,8 @@
 package dev.iii.state;
 
 import dev.iii.IIIClient;
+import dev.iii.UpdateOp;
+import dev.iii.UpdateOpError;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +25,7 @@ import tools.jackson.databind.json.JsonMapper;
  * state.set("users", "u1", new User("Ada", 36)).join();
  * User user = state.get("users", "u1", User.class).join();          // null when absent
  * StateUpdateResult<User> r =
- *     state.update("users", "u1", List.of(StateUpdateOp.increment("age", 1)), User.class).join();
+ *     state.update("users", "u1", List.of(UpdateOp.increment("age", 1)), User.class).join();
  * }</pre>
  *
  * <p>A missing value is {@code null} (as the official {@code get} answers {@code null}), not an
@@ -114,7 +116,7 @@ public final class State {
    * @return the values before and after, as JSON, and the failed operations
    */
   public CompletableFuture<StateUpdateResult<JsonNode>> update(
-      String scope, String key, List<StateUpdateOp> ops) {
+      String scope, String key, List<UpdateOp> ops) {
     return update(scope, key, ops, JsonNode.class);
   }
 
@@ -123,9 +125,9 @@ public final class State {
    * type}.
    */
   public <T> CompletableFuture<StateUpdateResult<T>> update(
-      String scope, String key, List<StateUpdateOp> ops, Class<T> type) {
+      String scope, String key, List<UpdateOp> ops, Class<T> type) {
     Map<String, @Nullable Object> input = at(scope, key);
-    input.put("ops", ops.stream().map(StateUpdateOp::toWire).toList());
+    input.put("ops", ops.stream().map(UpdateOp::toWire).toList());
     return call("state::update", input).thenApply(node -> updateResult(node, type));
   }
 
@@ -189,11 +191,11 @@ public final class State {
     if (node == null) {
       return new StateUpdateResult<>(null, null, List.of());
     }
-    List<StateUpdateOpError> errors = new ArrayList<>();
+    List<UpdateOpError> errors = new ArrayList<>();
     for (JsonNode error : node.path("errors")) {
       JsonNode doc = error.get("doc_url");
       errors.add(
-          new StateUpdateOpError(
+          new UpdateOpError(
               error.path("op_index").asInt(),
               error.path("code").asString(""),
               error.path("message").asString(""),

@@ -1,5 +1,6 @@
 package dev.iii.state;
 
+import dev.iii.UpdateOpError;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -14,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * @param <T> the type values were converted to
  */
 public record StateUpdateResult<T>(
-    @Nullable T oldValue, @Nullable T newValue, List<StateUpdateOpError> errors) {
+    @Nullable T oldValue, @Nullable T newValue, List<UpdateOpError> errors) {
 
   /** Copies {@code errors}. */
   public StateUpdateResult {

@@ -1,6 +1,8 @@
 package dev.iii.stream;
 
 import dev.iii.IIIClient;
+import dev.iii.UpdateOp;
+import dev.iii.UpdateOpError;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,16 +57,6 @@ public final class Streams {
     }
   }
 
-  /**
-   * An update operation that failed: {@code {op_index, code, message, doc_url?}}.
-   *
-   * @param opIndex the failed operation's index in the request
-   * @param code a stable code, e.g. {@code increment.not_number}
-   * @param message what went wrong
-   * @param docUrl where the code is documented, or {@code null}
-   */
-  public record UpdateOpError(int opIndex, String code, String message, @Nullable String docUrl) {}
-
   /** An item's value, or {@code null} when there is none. */
   public <T> CompletableFuture<@Nullable T> get(
       String streamName, String groupId, String itemId, Class<T> type) {
@@ -97,7 +89,7 @@ public final class Streams {
   public <T> CompletableFuture<Change<T>> update(
       String streamName, String groupId, String itemId, List<UpdateOp> ops, Class<T> type) {
     Map<String, @Nullable Object> input = location(streamName, groupId, itemId);
-    input.put("ops", ops.stream().map(UpdateOp::wire).toList());
+    input.put("ops", ops.stream().map(UpdateOp::toWire).toList());
     return call("stream::update", input).thenApply(node -> change(node, type));
   }
 

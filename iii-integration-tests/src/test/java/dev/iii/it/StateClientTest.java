@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.iii.III;
 import dev.iii.IIIException;
 import dev.iii.InitOptions;
+import dev.iii.UpdateOp;
 import dev.iii.engine.EmbeddedEngine;
 import dev.iii.engine.config.EngineConfig;
 import dev.iii.engine.config.StateConfig;
@@ -13,7 +14,6 @@ import dev.iii.state.State;
 import dev.iii.state.StateEvent;
 import dev.iii.state.StateEventType;
 import dev.iii.state.StateSetResult;
-import dev.iii.state.StateUpdateOp;
 import dev.iii.state.StateUpdateResult;
 import java.util.List;
 import java.util.Map;
@@ -68,15 +68,15 @@ class StateClientTest extends EngineTestSupport {
                 "carts",
                 "c1",
                 List.of(
-                    StateUpdateOp.append("items", "b"),
-                    StateUpdateOp.increment("total", 5),
-                    StateUpdateOp.decrement("total", 2),
-                    StateUpdateOp.increment("note", 1),
-                    StateUpdateOp.append("note", " there"),
-                    StateUpdateOp.merge(List.of("meta", "owner"), Map.of("id", 7)),
-                    StateUpdateOp.merge(Map.of("currency", "EUR")),
-                    StateUpdateOp.set("status", "open"),
-                    StateUpdateOp.remove("gone"))));
+                    UpdateOp.append("items", "b"),
+                    UpdateOp.increment("total", 5),
+                    UpdateOp.decrement("total", 2),
+                    UpdateOp.increment("note", 1),
+                    UpdateOp.append("note", " there"),
+                    UpdateOp.merge(List.of("meta", "owner"), Map.of("id", 7)),
+                    UpdateOp.merge(Map.of("currency", "EUR")),
+                    UpdateOp.set("status", "open"),
+                    UpdateOp.remove("gone"))));
 
     assertThat(result.newValue())
         .isEqualTo(
@@ -108,7 +108,7 @@ class StateClientTest extends EngineTestSupport {
             state.update(
                 "users",
                 "new",
-                List.of(StateUpdateOp.set("name", "Cy"), StateUpdateOp.increment("age", 3)),
+                List.of(UpdateOp.set("name", "Cy"), UpdateOp.increment("age", 3)),
                 User.class));
     assertThat(fresh).isEqualTo(new StateUpdateResult<>(null, new User("Cy", 3), List.of()));
   }

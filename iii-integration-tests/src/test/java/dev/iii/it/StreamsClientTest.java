@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.iii.III;
+import dev.iii.UpdateOp;
 import dev.iii.stream.Streams;
-import dev.iii.stream.UpdateOp;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;

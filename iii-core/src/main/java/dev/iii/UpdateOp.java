@@ -1,4 +1,4 @@
-package dev.iii.state;
+package dev.iii;
 
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -8,8 +8,9 @@ import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
- * One operation of {@code state::update}, written as the official {@code UpdateOp} (internally
- * tagged by {@code type}):
+ * One operation of {@code state::update} and {@code stream::update} ({@link
+ * dev.iii.state.State#update}, {@link dev.iii.stream.Streams#update}), written as the official
+ * {@code UpdateOp} (internally tagged by {@code type}):
  *
  * <ul>
  *   <li>{@code {"type": "set", "path", "value"}} — a top-level field ({@code ""}: the whole value)
@@ -23,13 +24,13 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>A string path names one top-level field (dots are not separators); a list path names nested
  * literal segments. The engine validates and reports a failed operation in {@link
- * StateUpdateResult#errors()}; the others still apply. Immutable.
+ * dev.iii.state.StateUpdateResult#errors()}; the others still apply. Immutable.
  */
-public final class StateUpdateOp {
+public final class UpdateOp {
 
   private final Map<String, @Nullable Object> wire;
 
-  private StateUpdateOp(String type, @Nullable Object path, String field, @Nullable Object value) {
+  private UpdateOp(String type, @Nullable Object path, String field, @Nullable Object value) {
     Map<String, @Nullable Object> op = new LinkedHashMap<>();
     op.put("type", type);
     if (path != null) {
@@ -42,33 +43,33 @@ public final class StateUpdateOp {
   }
 
   /** Sets the top-level field {@code path} to {@code value} ({@code ""}: replaces the value). */
-  public static StateUpdateOp set(String path, @Nullable Object value) {
-    return new StateUpdateOp("set", Objects.requireNonNull(path, "path"), "value", value);
+  public static UpdateOp set(String path, @Nullable Object value) {
+    return new UpdateOp("set", Objects.requireNonNull(path, "path"), "value", value);
   }
 
   /** Adds {@code by} to the integer field {@code path} (a missing field counts as 0). */
-  public static StateUpdateOp increment(String path, long by) {
-    return new StateUpdateOp("increment", Objects.requireNonNull(path, "path"), "by", by);
+  public static UpdateOp increment(String path, long by) {
+    return new UpdateOp("increment", Objects.requireNonNull(path, "path"), "by", by);
   }
 
   /** Subtracts {@code by} from the integer field {@code path} (a missing field counts as 0). */
-  public static StateUpdateOp decrement(String path, long by) {
-    return new StateUpdateOp("decrement", Objects.requireNonNull(path, "path"), "by", by);
+  public static UpdateOp decrement(String path, long by) {
+    return new UpdateOp("decrement", Objects.requireNonNull(path, "path"), "by", by);
   }
 
   /** Removes the top-level field {@code path}. */
-  public static StateUpdateOp remove(String path) {
-    return new StateUpdateOp("remove", Objects.requireNonNull(path, "path"), "", null);
+  public static UpdateOp remove(String path) {
+    return new UpdateOp("remove", Objects.requireNonNull(path, "path"), "", null);
   }
 
   /** Merges the top-level keys of the object {@code value} into the value itself. */
-  public static StateUpdateOp merge(Object value) {
-    return new StateUpdateOp("merge", null, "value", Objects.requireNonNull(value, "value"));
+  public static UpdateOp merge(Object value) {
+    return new UpdateOp("merge", null, "value", Objects.requireNonNull(value, "value"));
   }
 
   /** Merges the object {@code value} into the top-level field {@code path}. */
-  public static StateUpdateOp merge(String path, Object value) {
-    return new StateUpdateOp(
+  public static UpdateOp merge(String path, Object value) {
+    return new UpdateOp(
         "merge", Objects.requireNonNull(path, "path"), "value", Objects.requireNonNull(value));
   }
 
@@ -76,26 +77,26 @@ public final class StateUpdateOp {
    * Merges the object {@code value} at a nested location, one literal key per segment (missing or
    * non-object steps become {@code {}}).
    */
-  public static StateUpdateOp merge(List<String> path, Object value) {
-    return new StateUpdateOp("merge", List.copyOf(path), "value", Objects.requireNonNull(value));
+  public static UpdateOp merge(List<String> path, Object value) {
+    return new UpdateOp("merge", List.copyOf(path), "value", Objects.requireNonNull(value));
   }
 
   /** Appends {@code value} to the value itself (an array, or a string when both are strings). */
-  public static StateUpdateOp append(@Nullable Object value) {
-    return new StateUpdateOp("append", null, "value", value);
+  public static UpdateOp append(@Nullable Object value) {
+    return new UpdateOp("append", null, "value", value);
   }
 
   /**
    * Appends {@code value} to the top-level field {@code path}: pushes to an array, concatenates to
    * a string; a missing field becomes the string or {@code [value]}.
    */
-  public static StateUpdateOp append(String path, @Nullable Object value) {
-    return new StateUpdateOp("append", Objects.requireNonNull(path, "path"), "value", value);
+  public static UpdateOp append(String path, @Nullable Object value) {
+    return new UpdateOp("append", Objects.requireNonNull(path, "path"), "value", value);
   }
 
   /** Appends {@code value} at a nested location, one literal key per segment. */
-  public static StateUpdateOp append(List<String> path, @Nullable Object value) {
-    return new StateUpdateOp("append", List.copyOf(path), "value", value);
+  public static UpdateOp append(List<String> path, @Nullable Object value) {
+    return new UpdateOp("append", List.copyOf(path), "value", value);
   }
 
   /** The operation's {@code type}: {@code set}, {@code increment}, {@code merge}… */
@@ -110,7 +111,7 @@ public final class StateUpdateOp {
 
   @Override
   public boolean equals(@Nullable Object other) {
-    return other instanceof StateUpdateOp op && op.wire.equals(wire);
+    return other instanceof UpdateOp op && op.wire.equals(wire);
   }
 
   @Override
@@ -120,6 +121,6 @@ public final class StateUpdateOp {
 
   @Override
   public String toString() {
-    return "StateUpdateOp" + wire;
+    return "UpdateOp" + wire;
   }
 }
