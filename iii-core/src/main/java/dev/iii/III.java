@@ -18,6 +18,8 @@ import dev.iii.protocol.InvocationAction;
 import dev.iii.protocol.RawJson;
 import dev.iii.protocol.WorkerDetail;
 import dev.iii.protocol.WorkerInfo;
+import dev.iii.state.State;
+import dev.iii.stream.Streams;
 import java.net.URI;
 import java.time.Duration;
 import java.util.List;
@@ -330,8 +332,8 @@ public final class III implements IIIClient {
   }
 
   @Override
-  public dev.iii.stream.Streams streams() {
-    return new dev.iii.stream.Streams(this, options().jsonMapper());
+  public Streams streams() {
+    return new Streams(this, options().jsonMapper());
   }
 
   @Override
@@ -391,8 +393,8 @@ public final class III implements IIIClient {
   }
 
   @Override
-  public dev.iii.state.State state() {
-    return new dev.iii.state.State(this, options.jsonMapper());
+  public State state() {
+    return new State(this, options.jsonMapper());
   }
 
   @Override

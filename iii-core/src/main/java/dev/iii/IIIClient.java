@@ -5,6 +5,8 @@ import dev.iii.protocol.FunctionDetail;
 import dev.iii.protocol.FunctionInfo;
 import dev.iii.protocol.WorkerDetail;
 import dev.iii.protocol.WorkerInfo;
+import dev.iii.state.State;
+import dev.iii.stream.Streams;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -316,14 +318,14 @@ public interface IIIClient extends AutoCloseable {
   CompletableFuture<Void> publish(String topic, @Nullable Object data);
 
   /** Typed access to the engine's streams ({@code stream::*} functions). */
-  default dev.iii.stream.Streams streams() {
-    return new dev.iii.stream.Streams(this);
+  default Streams streams() {
+    return new Streams(this);
   }
 
   /**
    * Typed access to the engine's key-value state ({@code state::*} functions, {@code iii-state}).
    */
-  default dev.iii.state.State state() {
-    return new dev.iii.state.State(this);
+  default State state() {
+    return new State(this);
   }
 }

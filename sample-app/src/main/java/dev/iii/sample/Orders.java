@@ -14,7 +14,6 @@ import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Positive;
 import java.math.BigDecimal;
-import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletionStage;
 import org.jspecify.annotations.Nullable;
@@ -84,15 +83,8 @@ public class Orders {
             })
         .thenCompose(
             paymentId ->
-                iii.call(
-                        "state::set",
-                        Map.of(
-                            "scope",
-                            "orders",
-                            "key",
-                            order.id(),
-                            "value",
-                            new StoredOrder(order, paymentId)))
+                iii.state()
+                    .set("orders", order.id(), new StoredOrder(order, paymentId))
                     .thenApply(saved -> paymentId))
         .thenCompose(
             paymentId -> {
@@ -120,7 +112,8 @@ public class Orders {
       @PathParam String id,
       @QueryParam(defaultValue = "false") boolean lines,
       @Header(name = "X-Request-Id", required = false) @Nullable String requestId) {
-    return iii.call("state::get", Map.of("scope", "orders", "key", id), StoredOrder.class)
+    return iii.state()
+        .get("orders", id, StoredOrder.class)
         .thenApply(
             stored -> {
               if (stored == null) {

@@ -13,14 +13,15 @@ import dev.iii.TriggerRequest;
 import dev.iii.sample.Orders.Order;
 import dev.iii.sample.Orders.OrderProcessed;
 import dev.iii.sample.Orders.Payment;
+import dev.iii.state.State;
 import java.math.BigDecimal;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.test.context.bean.override.mockito.MockitoBean;
+import tools.jackson.databind.JsonNode;
 
 /**
  * {@link Orders} with a mocked {@link IIIClient}: no engine (the embedded one is switched off), the
@@ -36,7 +37,10 @@ class OrdersMockedClientTest {
   void chargesShipsSavesPublishesAndEnqueuesTheReceipt() {
     when(iii.call(eq("payment::charge"), any(), eq(Payment.class)))
         .thenReturn(CompletableFuture.completedFuture(new Payment("pay_1")));
-    when(iii.call(eq("state::set"), any())).thenReturn(CompletableFuture.completedFuture(Map.of()));
+    // The typed state helper is a thin layer over the client's calls: stub the call it makes.
+    when(iii.state()).thenReturn(new State(iii));
+    when(iii.call(eq("state::set"), any(), eq(JsonNode.class)))
+        .thenReturn(CompletableFuture.completedFuture(null));
     when(iii.publish(eq("orders.placed"), any()))
         .thenReturn(CompletableFuture.completedFuture(null));
     when(iii.trigger(any(TriggerRequest.class), eq(EnqueueResult.class)))
