@@ -1,7 +1,8 @@
 package dev.iii.bench;
 
+import dev.iii.bench.ModulesTable.Row;
+import dev.iii.bench.ModulesTable.Side;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -61,11 +62,6 @@ final class ModulesBenchmark {
   private static final Duration RESULT_TIMEOUT = Duration.ofSeconds(90);
   private static final Pattern ENGINE_READY = Pattern.compile("iii engine ready: workers (\\S+)");
   private static final JsonMapper JSON = JsonMapper.builder().build();
-
-  /**
-   * One side's window: operations, their rate, and the CPU the engine and the load process used.
-   */
-  record Side(long ops, double opsPerSecond, double engineCpuUsPerOp, double clientCpuUsPerOp) {}
 
   private ModulesBenchmark() {}
 
@@ -194,20 +190,8 @@ final class ModulesBenchmark {
       System.err.println("iii-benchmarks modules: " + e.getMessage());
       return 1;
     }
-    print(System.out, rows, inFlight, options);
+    ModulesTable.print(System.out, rows, inFlight, options);
     return rows.stream().anyMatch(row -> !row.errors.isEmpty()) ? 1 : 0;
-  }
-
-  /** One operation's results; a side is null when it failed ({@link #errors} says why). */
-  static final class Row {
-    final String op;
-    @Nullable Side java;
-    @Nullable Side node;
-    final List<String> errors = new ArrayList<>();
-
-    Row(String op) {
-      this.op = op;
-    }
   }
 
   private static List<String> javaCommand(BenchmarkOptions options, String url, String op) {
@@ -254,11 +238,13 @@ final class ModulesBenchmark {
       sleep(options.warmup());
       long engineBefore = ProcStats.sample(engine.pid()).cpuTicks();
       long loadBefore = ProcStats.sample(load.pid()).cpuTicks();
+      ProcStats.MachineSample machineBefore = ProcStats.machine();
       load.send("start");
       sleep(options.measure());
       load.send("stop");
       long engineTicks = ProcStats.sample(engine.pid()).cpuTicks() - engineBefore;
       long loadTicks = ProcStats.sample(load.pid()).cpuTicks() - loadBefore;
+      ProcStats.MachineSample machineAfter = ProcStats.machine();
       String line = load.awaitLine("result ", RESULT_TIMEOUT);
       load.send("load 0");
       load.send("quit");
@@ -275,61 +261,12 @@ final class ModulesBenchmark {
           ops,
           ops / report.path("seconds").asDouble(),
           engineTicks * micros / ops,
-          loadTicks * micros / ops);
+          loadTicks * micros / ops,
+          ModulesTable.otherPercent(machineBefore, machineAfter, engineTicks + loadTicks));
     } catch (BenchmarkFailure e) {
       row.errors.add(side + ": " + e.getMessage());
       return null;
     }
-  }
-
-  /** Prints the table: per operation the rate of each side, their ratio, CPU per operation. */
-  static void print(PrintStream out, List<Row> rows, int inFlight, BenchmarkOptions options) {
-    out.printf(
-        Locale.ROOT,
-        "%nmodules: %d operations in flight, a %d s window after a %d s warm-up; CPU in us per"
-            + " operation%n",
-        inFlight,
-        options.measure().toSeconds(),
-        options.warmup().toSeconds());
-    out.printf(
-        Locale.ROOT,
-        "  %-30s %10s %10s %10s  |  %12s %12s  |  %12s %12s%n",
-        "operation",
-        "Java ops/s",
-        "Node ops/s",
-        "java/node",
-        "engine(Java)",
-        "engine(Node)",
-        "client Java",
-        "client Node");
-    for (Row row : rows) {
-      Side java = row.java;
-      Side node = row.node;
-      out.printf(
-          Locale.ROOT,
-          "  %-30s %10s %10s %10s  |  %12s %12s  |  %12s %12s%n",
-          describe(row.op),
-          java == null ? "FAILED" : String.format(Locale.ROOT, "%,.0f", java.opsPerSecond()),
-          node == null ? "FAILED" : String.format(Locale.ROOT, "%,.0f", node.opsPerSecond()),
-          java == null || node == null
-              ? "-"
-              : String.format(Locale.ROOT, "%.2f", java.opsPerSecond() / node.opsPerSecond()),
-          java == null ? "-" : String.format(Locale.ROOT, "%.1f", java.engineCpuUsPerOp()),
-          node == null ? "-" : String.format(Locale.ROOT, "%.1f", node.engineCpuUsPerOp()),
-          java == null ? "-" : String.format(Locale.ROOT, "%.1f", java.clientCpuUsPerOp()),
-          node == null ? "-" : String.format(Locale.ROOT, "%.1f", node.clientCpuUsPerOp()));
-      row.errors.forEach(error -> out.println("    " + row.op + " FAILED " + error));
-    }
-  }
-
-  /** What one operation of {@code op} is, as printed in the table. */
-  static String describe(String op) {
-    return switch (op) {
-      case "state" -> "state::set + state::get (pair)";
-      case "publish" -> "publish -> subscriber";
-      case "enqueue" -> "enqueue -> job processed";
-      default -> op;
-    };
   }
 
   private static void sleep(Duration duration) {
