@@ -42,13 +42,21 @@ final class ModulesBenchmark {
 
   /**
    * The engine's config: state, pub/sub and the queue with the queue {@code bench} (concurrency
-   * 64); the REST API and streams too, as the official default config has them (unused here).
+   * 64); the REST API and streams too, as the official default config has them (unused here); every
+   * listener on 127.0.0.1.
    */
   static final String ENGINE_CONFIG =
       """
       workers:
+        - name: iii-worker-manager
+          config:
+            host: 127.0.0.1
         - name: iii-http
+          config:
+            host: 127.0.0.1
         - name: iii-stream
+          config:
+            host: 127.0.0.1
         - name: iii-state
         - name: iii-pubsub
         - name: iii-queue
