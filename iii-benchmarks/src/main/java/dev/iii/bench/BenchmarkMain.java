@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -22,6 +23,7 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>
  * java -jar iii-benchmarks.jar [options]                     the harness (see --help)
+ * java -jar iii-benchmarks.jar modules [options]             the modules benchmark (ModulesBenchmark)
  * java -cp iii-benchmarks.jar dev.iii.bench.BenchmarkMain worker --url ws://… [--http]
  *                                                  … caller --url ws://… --mode blocking|async
  *                                                  … http-load --url http://…/bench/echo
@@ -41,6 +43,8 @@ public final class BenchmarkMain {
       case "caller" -> JavaCaller.run(new RoleArguments(args, 1));
       case "http-load" -> HttpLoad.run(new RoleArguments(args, 1));
       case "webflux" -> WebFluxServer.run(new RoleArguments(args, 1));
+      case "modules" ->
+          System.exit(ModulesBenchmark.main(Arrays.copyOfRange(args, 1, args.length)));
       default -> System.exit(harness(args));
     }
     System.exit(0);
