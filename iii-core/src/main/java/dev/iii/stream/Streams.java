@@ -3,6 +3,7 @@ package dev.iii.stream;
 import dev.iii.IIIClient;
 import dev.iii.UpdateOp;
 import dev.iii.UpdateOpError;
+import dev.iii.internal.UpdateOpErrors;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -168,16 +169,7 @@ public final class Streams {
     if (node == null) {
       return new Change<>(null, null, List.of());
     }
-    List<UpdateOpError> errors = new ArrayList<>();
-    for (JsonNode error : node.path("errors")) {
-      JsonNode doc = error.get("doc_url");
-      errors.add(
-          new UpdateOpError(
-              error.path("op_index").asInt(),
-              error.path("code").asString(""),
-              error.path("message").asString(""),
-              doc == null || doc.isNull() ? null : doc.asString()));
-    }
+    List<UpdateOpError> errors = UpdateOpErrors.of(node);
     return new Change<>(
         convert(node.get("old_value"), type), convert(node.get("new_value"), type), errors);
   }

@@ -1,5 +1,6 @@
 package dev.iii.engine.kv;
 
+import dev.iii.engine.support.SerdeText;
 import java.util.ArrayList;
 import java.util.List;
 import tools.jackson.databind.JsonNode;
@@ -23,7 +24,7 @@ final class UpdateOpParser {
     }
     if (!ops.isArray()) {
       throw new IllegalArgumentException(
-          "invalid type: " + describe(ops) + ", expected a sequence");
+          "invalid type: " + SerdeText.unexpected(ops) + ", expected a sequence");
     }
     List<UpdateOp> parsed = new ArrayList<>(ops.size());
     for (JsonNode op : ops) {
@@ -35,7 +36,9 @@ final class UpdateOpParser {
   private static UpdateOp one(JsonNode op) {
     if (!op.isObject()) {
       throw new IllegalArgumentException(
-          "invalid type: " + describe(op) + ", expected internally tagged enum UpdateOp");
+          "invalid type: "
+              + SerdeText.unexpected(op)
+              + ", expected internally tagged enum UpdateOp");
     }
     JsonNode type = op.path("type");
     if (type.isMissingNode()) {
@@ -43,7 +46,7 @@ final class UpdateOpParser {
     }
     if (!type.isString()) {
       throw new IllegalArgumentException(
-          "invalid type: " + describe(type) + ", expected variant identifier");
+          "invalid type: " + SerdeText.unexpected(type) + ", expected variant identifier");
     }
     String name = type.stringValue();
     return switch (name) {
@@ -75,7 +78,8 @@ final class UpdateOpParser {
       throw new IllegalArgumentException("missing field `path`");
     }
     if (!path.isString()) {
-      throw new IllegalArgumentException("invalid type: " + describe(path) + ", expected a string");
+      throw new IllegalArgumentException(
+          "invalid type: " + SerdeText.unexpected(path) + ", expected a string");
     }
     return path.stringValue().isEmpty() ? List.of() : List.of(path.stringValue());
   }
@@ -115,28 +119,9 @@ final class UpdateOpParser {
       throw new IllegalArgumentException("missing field `by`");
     }
     if (!by.isIntegralNumber() || !by.canConvertToLong()) {
-      throw new IllegalArgumentException("invalid type: " + describe(by) + ", expected i64");
+      throw new IllegalArgumentException(
+          "invalid type: " + SerdeText.unexpected(by) + ", expected i64");
     }
     return by;
-  }
-
-  /** How serde names an unexpected JSON value. */
-  private static String describe(JsonNode value) {
-    if (value.isNull()) {
-      return "null";
-    }
-    if (value.isBoolean()) {
-      return "boolean `" + value.booleanValue() + "`";
-    }
-    if (value.isIntegralNumber()) {
-      return "integer `" + value + "`";
-    }
-    if (value.isNumber()) {
-      return "floating point `" + value + "`";
-    }
-    if (value.isString()) {
-      return "string \"" + value.stringValue() + "\"";
-    }
-    return value.isArray() ? "sequence" : "map";
   }
 }

@@ -1,6 +1,7 @@
 package dev.iii.engine.modules.pubsub;
 
 import dev.iii.engine.registry.InvocationError;
+import dev.iii.engine.support.SerdeText;
 import java.util.Map;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.NullNode;
@@ -18,7 +19,7 @@ record PublishInput(String topic, JsonNode data) {
 
   static PublishInput read(JsonNode input) {
     if (!input.isObject()) {
-      throw error("invalid type: " + unexpected(input) + ", expected struct PubSubInput");
+      throw error("invalid type: " + SerdeText.unexpected(input) + ", expected struct PubSubInput");
     }
     String topic = null;
     JsonNode data = null;
@@ -26,7 +27,7 @@ record PublishInput(String topic, JsonNode data) {
       JsonNode value = member.getValue();
       if ("topic".equals(member.getKey())) {
         if (!value.isString()) {
-          throw error("invalid type: " + unexpected(value) + ", expected a string");
+          throw error("invalid type: " + SerdeText.unexpected(value) + ", expected a string");
         }
         topic = value.asString();
       } else if ("data".equals(member.getKey())) {
@@ -42,29 +43,8 @@ record PublishInput(String topic, JsonNode data) {
     return new PublishInput(topic, data.isMissingNode() ? NullNode.getInstance() : data);
   }
 
-  /** How serde names a JSON value it did not expect. */
-  private static String unexpected(JsonNode value) {
-    if (value.isNull() || value.isMissingNode()) {
-      return "null";
-    }
-    if (value.isBoolean()) {
-      return "boolean `" + value.booleanValue() + "`";
-    }
-    if (value.isIntegralNumber()) {
-      return "integer `" + value.asString() + "`";
-    }
-    if (value.isNumber()) {
-      return "floating point `" + value.asString() + "`";
-    }
-    if (value.isString()) {
-      return "string \"" + value.asString() + "\"";
-    }
-    return value.isArray() ? "sequence" : "map";
-  }
-
   private static InvocationError error(String detail) {
     return new InvocationError(
-        "deserialization_error",
-        "Failed to deserialize input for " + PubSubModule.PUBLISH + ": " + detail);
+        "deserialization_error", SerdeText.inputMessage(PubSubModule.PUBLISH, detail));
   }
 }

@@ -1,6 +1,7 @@
 package dev.iii.engine.modules.state;
 
 import dev.iii.engine.registry.InvocationError;
+import dev.iii.engine.support.SerdeText;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.node.JsonNodeFactory;
 
@@ -62,7 +63,6 @@ final class StateInput {
   }
 
   static InvocationError error(String functionId, String detail) {
-    return new InvocationError(
-        "deserialization_error", "Failed to deserialize input for " + functionId + ": " + detail);
+    return new InvocationError("deserialization_error", SerdeText.inputMessage(functionId, detail));
   }
 }

@@ -1,6 +1,7 @@
 package dev.iii.engine.modules.worker;
 
 import dev.iii.engine.registry.InvocationError;
+import dev.iii.engine.support.SerdeText;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -118,8 +119,7 @@ final class Input {
   }
 
   static InvocationError deserializationError(String functionId, String detail) {
-    return new InvocationError(
-        "deserialization_error", "Failed to deserialize input for " + functionId + ": " + detail);
+    return new InvocationError("deserialization_error", SerdeText.inputMessage(functionId, detail));
   }
 
   /** Case-insensitive substring match against any of the texts (the official {@code search}). */
