@@ -58,6 +58,10 @@ import tools.jackson.databind.JsonNode;
  * iii-pubsub} and {@code iii-queue}.
  *
  * <p>Thread-safe: starting, closing and the port accessors synchronise on the engine.
+ *
+ * <p>Over 400 lines because it is the whole public face of the engine in one place: start and
+ * close, the ports and URLs of its three listeners, and the {@link Builder} users reach as {@code
+ * EmbeddedEngine.builder()}; the modules themselves are wired by one install call each.
  */
 public final class EmbeddedEngine implements AutoCloseable {
 

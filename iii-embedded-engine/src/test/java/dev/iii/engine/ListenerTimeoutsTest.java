@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * No connection holds a socket for ever: one that does not finish its request headers in {@code
- * handshake_timeout_ms} (silent, a half request line, a slowloris) is closed on either port, a
+ * handshake_timeout_ms} (silent, a half request line, a slowloris) is closed on any port, a
  * keep-alive HTTP connection after {@code http_idle_timeout_ms}, and a WebSocket from which nothing
  * — not even a pong — is read for {@code idle_timeout_ms}; a worker that answers pings stays.
  * Request headers over {@code max_request_header_bytes} are answered 431.
@@ -108,6 +108,12 @@ class ListenerTimeoutsTest {
           .filteredOn(line -> line.contains("no complete request headers"))
           .hasSize(1);
     }
+  }
+
+  @Test
+  void aSilentConnectionIsClosedOnTheStreamPortToo() throws Exception {
+    Socket streamSide = socket(engine.streamPort());
+    assertThat(closedByPeer(streamSide)).as("stream port").isTrue();
   }
 
   @Test

@@ -22,6 +22,10 @@ import tools.jackson.databind.node.ObjectNode;
  * merge keys are refused, as are paths deeper than {@value #MAX_PATH_DEPTH} segments, segments
  * longer than {@value #MAX_SEGMENT_BYTES} UTF-8 bytes, and merge values nested deeper than {@value
  * #MAX_VALUE_DEPTH} or with more than {@value #MAX_VALUE_KEYS} top-level keys. Stateless.
+ *
+ * <p>Over 400 lines because the six operations share their path walking and checks, and each
+ * check's code and message must match the official one; split, the rules would be harder to read
+ * against {@code update_ops.rs}. Parsing is apart, in {@code UpdateOpParser}.
  */
 public final class UpdateOps {
 

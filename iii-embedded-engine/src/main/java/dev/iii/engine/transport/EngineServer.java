@@ -3,7 +3,6 @@ package dev.iii.engine.transport;
 import dev.iii.engine.config.EngineLimits;
 import dev.iii.engine.router.MessageRouter;
 import dev.iii.engine.support.RateLimitedLog;
-import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -21,7 +20,6 @@ import org.jspecify.annotations.Nullable;
 import org.slf4j.LoggerFactory;
 import reactor.core.publisher.Mono;
 import reactor.netty.DisposableServer;
-import reactor.netty.NettyPipeline;
 import reactor.netty.http.server.HttpServer;
 import reactor.netty.http.server.HttpServerRoutes;
 import reactor.netty.http.server.WebsocketServerSpec;
@@ -131,29 +129,7 @@ public final class EngineServer {
 
   /** A listener with the request deadlines, the header bound and the idle WebSocket check. */
   private HttpServer listener(String host, int port) {
-    return HttpServer.create()
-        .host(host)
-        .port(port)
-        .httpRequestDecoder(
-            decoder ->
-                decoder
-                    .maxHeaderSize(limits.maxRequestHeaderBytes())
-                    .maxInitialLineLength(limits.maxRequestHeaderBytes()))
-        .doOnChannelInit((observer, channel, remote) -> installDeadline(channel));
-  }
-
-  private void installDeadline(Channel channel) {
-    RequestDeadline deadline =
-        new RequestDeadline(
-            limits.handshakeTimeout(),
-            limits.httpIdleTimeout(),
-            () -> new SocketIdleHandler(limits.idleTimeout(), warnings),
-            warnings);
-    if (channel.pipeline().get(NettyPipeline.HttpCodec) != null) {
-      channel.pipeline().addAfter(NettyPipeline.HttpCodec, "iii.request.deadline", deadline);
-    } else {
-      channel.pipeline().addFirst("iii.request.deadline", deadline);
-    }
+    return new ListenerGuards(limits, warnings).apply(HttpServer.create().host(host).port(port));
   }
 
   private static ThreadPoolExecutor decodePool() {

@@ -2,6 +2,8 @@ package dev.iii.engine.modules.stream;
 
 import dev.iii.engine.config.EngineLimits;
 import dev.iii.engine.router.InvocationRouter;
+import dev.iii.engine.support.RateLimitedLog;
+import dev.iii.engine.transport.ListenerGuards;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import java.net.InetSocketAddress;
@@ -39,6 +41,9 @@ final class StreamListener implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(StreamListener.class);
 
+  /** Connections closed by the listener's deadlines, reported once per cause per 10 s. */
+  private static final RateLimitedLog WARNINGS = new RateLimitedLog(log, Duration.ofSeconds(10));
+
   private final StreamHub hub;
   private final StreamTriggers triggers;
   private final StreamFunctions functions;
@@ -63,14 +68,8 @@ final class StreamListener implements AutoCloseable {
     this.authFunction = authFunction;
     this.limits = limits;
     this.server =
-        HttpServer.create()
-            .host(host)
-            .port(port)
-            .httpRequestDecoder(
-                decoder ->
-                    decoder
-                        .maxHeaderSize(limits.maxRequestHeaderBytes())
-                        .maxInitialLineLength(limits.maxRequestHeaderBytes()))
+        new ListenerGuards(limits, WARNINGS)
+            .apply(HttpServer.create().host(host).port(port))
             .handle(this::accept)
             .bindNow();
   }
