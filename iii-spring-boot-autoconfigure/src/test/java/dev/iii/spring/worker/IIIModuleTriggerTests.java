@@ -90,6 +90,9 @@ class IIIModuleTriggerTests {
 
     caller.call("state::set", Map.of("scope", "orders", "key", "o-1", "value", 1)).join();
     caller.call("state::set", Map.of("scope", "carts", "key", "c-1", "value", 1)).join();
+    // Each write's fan-out is its own invocation, and the worker runs invocations concurrently:
+    // events of separate writes have no set order, so the test waits for one before the next.
+    await().atMost(Duration.ofSeconds(10)).until(() -> listeners.stateEvents.size() == 1);
     caller.call("state::delete", Map.of("scope", "orders", "key", "o-1")).join();
 
     await().atMost(Duration.ofSeconds(10)).until(() -> listeners.stateEvents.size() == 2);
