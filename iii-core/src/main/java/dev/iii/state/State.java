@@ -3,7 +3,7 @@ package dev.iii.state;
 import dev.iii.IIIClient;
 import dev.iii.UpdateOp;
 import dev.iii.UpdateOpError;
-import dev.iii.internal.UpdateOpErrors;
+import dev.iii.internal.ChangeResults;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,7 +59,8 @@ public final class State {
    * @return the value converted to {@code type}, or {@code null} when the key does not exist
    */
   public <T> CompletableFuture<@Nullable T> get(String scope, String key, Class<T> type) {
-    return call("state::get", at(scope, key)).thenApply(node -> convert(node, type));
+    return call("state::get", at(scope, key))
+        .thenApply(node -> ChangeResults.value(mapper, node, type));
   }
 
   /**
@@ -88,8 +89,8 @@ public final class State {
                 node == null
                     ? new StateSetResult<>(null, null)
                     : new StateSetResult<>(
-                        convert(node.get("old_value"), type),
-                        convert(node.get("new_value"), type)));
+                        ChangeResults.value(mapper, node.get("old_value"), type),
+                        ChangeResults.value(mapper, node.get("new_value"), type)));
   }
 
   /**
@@ -106,7 +107,8 @@ public final class State {
    * @return the removed value converted to {@code type}, or {@code null} when there was none
    */
   public <T> CompletableFuture<@Nullable T> delete(String scope, String key, Class<T> type) {
-    return call("state::delete", at(scope, key)).thenApply(node -> convert(node, type));
+    return call("state::delete", at(scope, key))
+        .thenApply(node -> ChangeResults.value(mapper, node, type));
   }
 
   /**
@@ -182,18 +184,14 @@ public final class State {
     return input;
   }
 
-  private <T> @Nullable T convert(@Nullable JsonNode node, Class<T> type) {
-    return node == null || node.isNull() || node.isMissingNode()
-        ? null
-        : mapper.treeToValue(node, type);
-  }
-
   private <T> StateUpdateResult<T> updateResult(@Nullable JsonNode node, Class<T> type) {
     if (node == null) {
       return new StateUpdateResult<>(null, null, List.of());
     }
-    List<UpdateOpError> errors = UpdateOpErrors.of(node);
+    List<UpdateOpError> errors = ChangeResults.errors(node);
     return new StateUpdateResult<>(
-        convert(node.get("old_value"), type), convert(node.get("new_value"), type), errors);
+        ChangeResults.value(mapper, node.get("old_value"), type),
+        ChangeResults.value(mapper, node.get("new_value"), type),
+        errors);
   }
 }

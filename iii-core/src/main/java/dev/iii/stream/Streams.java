@@ -3,7 +3,7 @@ package dev.iii.stream;
 import dev.iii.IIIClient;
 import dev.iii.UpdateOp;
 import dev.iii.UpdateOpError;
-import dev.iii.internal.UpdateOpErrors;
+import dev.iii.internal.ChangeResults;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -62,7 +62,7 @@ public final class Streams {
   public <T> CompletableFuture<@Nullable T> get(
       String streamName, String groupId, String itemId, Class<T> type) {
     return call("stream::get", location(streamName, groupId, itemId))
-        .thenApply(node -> convert(node, type));
+        .thenApply(node -> ChangeResults.value(mapper, node, type));
   }
 
   /** Stores an item's value; subscribers of its group get a {@code create} or {@code update}. */
@@ -83,7 +83,8 @@ public final class Streams {
   public <T> CompletableFuture<@Nullable T> delete(
       String streamName, String groupId, String itemId, Class<T> type) {
     return call("stream::delete", location(streamName, groupId, itemId))
-        .thenApply(node -> node == null ? null : convert(node.get("old_value"), type));
+        .thenApply(
+            node -> node == null ? null : ChangeResults.value(mapper, node.get("old_value"), type));
   }
 
   /** Applies update operations to an item atomically (an absent item starts as {@code null}). */
@@ -159,18 +160,14 @@ public final class Streams {
     return input;
   }
 
-  private <T> @Nullable T convert(@Nullable JsonNode node, Class<T> type) {
-    return node == null || node.isNull() || node.isMissingNode()
-        ? null
-        : mapper.treeToValue(node, type);
-  }
-
   private <T> Change<T> change(@Nullable JsonNode node, Class<T> type) {
     if (node == null) {
       return new Change<>(null, null, List.of());
     }
-    List<UpdateOpError> errors = UpdateOpErrors.of(node);
+    List<UpdateOpError> errors = ChangeResults.errors(node);
     return new Change<>(
-        convert(node.get("old_value"), type), convert(node.get("new_value"), type), errors);
+        ChangeResults.value(mapper, node.get("old_value"), type),
+        ChangeResults.value(mapper, node.get("new_value"), type),
+        errors);
   }
 }
